@@ -1,0 +1,83 @@
+// Package cfclient is the provider's only way to talk to Cloudflare. It drives the official
+// cloudflare-go v4 SDK and adds what the SDK lacks: response types that carry every field the
+// provider needs (the SDK's drop `scopes`), the workarounds in workarounds.go, retries with
+// Retry-After, and error values that tell callers what happened without echoing request bodies.
+package cfclient
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	cloudflare "github.com/cloudflare/cloudflare-go/v4"
+	"github.com/cloudflare/cloudflare-go/v4/option"
+)
+
+// DefaultBaseURL is Cloudflare's public API.
+const DefaultBaseURL = "https://api.cloudflare.com/client/v4"
+
+// Config holds what a Client needs. APIToken is never logged or put in an error.
+type Config struct {
+	APIToken   string
+	BaseURL    string
+	MaxRetries int
+	UserAgent  string
+	// HTTPClient lets tests inject a transport; nil means http.DefaultClient.
+	HTTPClient *http.Client
+}
+
+// Client is safe for concurrent use by every resource of one provider instance.
+type Client struct {
+	sdk *cloudflare.Client
+}
+
+// New builds a Client. The SDK's own retry loop is switched off because it sleeps without
+// watching the context and retries 409 conflicts; retryMiddleware replaces it.
+func New(cfg Config) *Client {
+	baseURL := cfg.BaseURL
+	if baseURL == "" {
+		baseURL = DefaultBaseURL
+	}
+	httpClient := cfg.HTTPClient
+	if httpClient == nil {
+		httpClient = http.DefaultClient
+	}
+	opts := []option.RequestOption{
+		option.WithBaseURL(strings.TrimSuffix(baseURL, "/") + "/"),
+		option.WithAPIToken(cfg.APIToken),
+		option.WithHTTPClient(httpClient),
+		option.WithMaxRetries(0),
+		option.WithMiddleware(logMiddleware, retryMiddleware(cfg.MaxRetries)),
+	}
+	if cfg.UserAgent != "" {
+		opts = append(opts, option.WithHeader("User-Agent", cfg.UserAgent))
+	}
+	return &Client{sdk: cloudflare.NewClient(opts...)}
+}
+
+// envelope is Cloudflare's answer wrapper, decoded into the provider's own result types.
+type envelope[T any] struct {
+	Result     T           `json:"result"`
+	ResultInfo *resultInfo `json:"result_info"`
+}
+
+type resultInfo struct {
+	Page       int `json:"page"`
+	PerPage    int `json:"per_page"`
+	Count      int `json:"count"`
+	TotalCount int `json:"total_count"`
+}
+
+// into makes an SDK call decode the whole envelope into dst instead of the SDK's own response
+// type, so fields the SDK does not model (a secret's scopes) reach the provider.
+func into[T any](dst *envelope[T]) option.RequestOption {
+	return option.WithResponseBodyInto(dst)
+}
+
+// execute runs a call the SDK has no typed method for, through the same SDK client, so it
+// shares auth, base URL, retries and logging with every other call.
+func execute[T any](ctx context.Context, c *Client, method, path string, body any, opts ...option.RequestOption) (T, *resultInfo, error) {
+	var env envelope[T]
+	err := c.sdk.Execute(ctx, method, path, body, &env, opts...)
+	return env.Result, env.ResultInfo, translate(err)
+}

@@ -1,0 +1,95 @@
+package cfclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	cloudflare "github.com/cloudflare/cloudflare-go/v4"
+)
+
+// Cloudflare error codes the provider reacts to. Messages are snake_case keys on the
+// Secrets Store routes, so callers match on code and message together.
+const (
+	CodeBadRequest        = 1001
+	CodeLimitReached      = 1003
+	CodeInvalidToken      = 1000
+	CodeAuthentication    = 10000
+	CodeScriptNotFound    = 10007
+	CodeBindingAuthFailed = 10021
+)
+
+// APIError is an error answer from Cloudflare. Its text holds the status and Cloudflare's own
+// codes and messages, never the request body (which may hold a secret value) or the token.
+type APIError struct {
+	Status int
+	Errors []ErrorDetail
+}
+
+// ErrorDetail is one entry of an envelope's errors array.
+type ErrorDetail struct {
+	Code    int
+	Message string
+}
+
+func (e *APIError) Error() string {
+	parts := make([]string, 0, len(e.Errors))
+	for _, d := range e.Errors {
+		parts = append(parts, fmt.Sprintf("%s (code %d)", d.Message, d.Code))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, http.StatusText(e.Status))
+	}
+	return fmt.Sprintf("Cloudflare API answered HTTP %d: %s", e.Status, strings.Join(parts, "; "))
+}
+
+// Has reports whether Cloudflare answered with this code and, if message is not empty, this message.
+func (e *APIError) Has(code int, message string) bool {
+	for _, d := range e.Errors {
+		if d.Code == code && (message == "" || d.Message == message) {
+			return true
+		}
+	}
+	return false
+}
+
+// AsAPIError returns the APIError inside err, if there is one.
+func AsAPIError(err error) (*APIError, bool) {
+	var apiErr *APIError
+	ok := errors.As(err, &apiErr)
+	return apiErr, ok
+}
+
+// IsNotFound reports whether err is Cloudflare's answer that the object does not exist.
+func IsNotFound(err error) bool {
+	apiErr, ok := AsAPIError(err)
+	return ok && apiErr.Status == http.StatusNotFound
+}
+
+// HasCode reports whether err is an APIError carrying code (and message, when not empty).
+func HasCode(err error, code int, message string) bool {
+	apiErr, ok := AsAPIError(err)
+	return ok && apiErr.Has(code, message)
+}
+
+// translate turns the SDK's error, whose text embeds the request URL and the raw response, into
+// an APIError; transport errors are wrapped with a plain explanation.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	var sdkErr *cloudflare.Error
+	if errors.As(err, &sdkErr) {
+		apiErr := &APIError{Status: sdkErr.StatusCode}
+		for _, d := range sdkErr.Errors {
+			apiErr.Errors = append(apiErr.Errors, ErrorDetail{Code: int(d.Code), Message: d.Message})
+		}
+		return apiErr
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return fmt.Errorf("request to Cloudflare did not finish: %w", err)
+	}
+	return fmt.Errorf("could not reach the Cloudflare API: %w", err)
+}

@@ -1,0 +1,71 @@
+package cloudflaremock
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+)
+
+// The /__mock routes let tests steer and inspect the mock. They sit outside /client/v4, need no
+// token and answer plain JSON rather than Cloudflare envelopes, so no client mistakes them for
+// the API.
+func (s *Server) controlMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /__mock/reset", s.resetControl)
+	mux.HandleFunc("GET /__mock/requests", s.listRequestsControl)
+	mux.HandleFunc("DELETE /__mock/requests", s.clearRequestsControl)
+	mux.HandleFunc("GET /__mock/secrets/{secret_id}/sha256", s.secretSHA256Control)
+	return mux
+}
+
+type controlError struct {
+	Error string `json:"error"`
+}
+
+var okBody = map[string]bool{"ok": true}
+
+// resetControl forgets every store, secret and logged request (and saves the empty state).
+func (s *Server) resetControl(w http.ResponseWriter, _ *http.Request) {
+	s.mu.Lock()
+	s.state = newState()
+	s.log = nil
+	err := s.persist()
+	s.mu.Unlock()
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, controlError{Error: "could not save the empty state"})
+		return
+	}
+	writeJSON(w, http.StatusOK, okBody)
+}
+
+// listRequestsControl returns every /client/v4 request served since the last reset or clear.
+func (s *Server) listRequestsControl(w http.ResponseWriter, _ *http.Request) {
+	s.mu.Lock()
+	requests := append(make([]loggedRequest, 0, len(s.log)), s.log...)
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, requests)
+}
+
+func (s *Server) clearRequestsControl(w http.ResponseWriter, _ *http.Request) {
+	s.mu.Lock()
+	s.log = nil
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, okBody)
+}
+
+// secretSHA256Control lets a test prove which value was written without the value ever leaving
+// the mock: only its digest does.
+func (s *Server) secretSHA256Control(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	sec, found := s.state.Secrets[r.PathValue("secret_id")]
+	var sum [sha256.Size]byte
+	if found {
+		sum = sha256.Sum256([]byte(sec.Value))
+	}
+	s.mu.Unlock()
+	if !found {
+		writeJSON(w, http.StatusNotFound, controlError{Error: "secret_not_found"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"sha256": hex.EncodeToString(sum[:])})
+}

@@ -1,0 +1,96 @@
+// Command cloudflare-mock serves the in-memory Cloudflare API of package cloudflaremock, for
+// running the provider, Wrangler or curl against a fake account.
+//
+// Once listening it prints the three environment lines a client needs, then serves until
+// SIGINT or SIGTERM:
+//
+//	CLOUDFLARE_BASE_URL=http://127.0.0.1:8787/client/v4
+//	CLOUDFLARE_ACCOUNT_ID=0123456789abcdef0123456789abcdef
+//	CLOUDFLARE_API_TOKEN=mock-admin-token
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cloudflaremock"
+)
+
+// shutdownGrace is how long in-flight requests get to finish after a signal.
+const shutdownGrace = 5 * time.Second
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "cloudflare-mock:", err)
+		os.Exit(1)
+	}
+}
+
+// run serves until ctx ends. Only the three environment lines go to stdout, so a parent process
+// can read them; everything else goes to stderr and never holds a token or a secret value.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	flags := flag.NewFlagSet("cloudflare-mock", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	listen := flags.String("listen", "127.0.0.1:8787", "address to listen on; port 0 picks a free port")
+	accountID := flags.String("account-id", cloudflaremock.DefaultAccountID, "the account the token can reach (32 hex characters)")
+	token := flags.String("token", cloudflaremock.DefaultAdminToken, "the admin API token, holding every permission on the account")
+	stateFile := flags.String("state", "", "state file to load at start and save after every change (holds secret values; written 0600)")
+	quota := flags.Int("secrets-quota", 100, "secrets allowed per account")
+	latency := flags.Duration("latency", 0, "delay added to every API request")
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if flags.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %v", flags.Args())
+	}
+	if *quota <= 0 {
+		return fmt.Errorf("-secrets-quota must be positive, got %d", *quota)
+	}
+
+	mock, err := cloudflaremock.New(cloudflaremock.Config{
+		AccountID:    *accountID,
+		AdminToken:   *token,
+		SecretsQuota: *quota,
+		StateFile:    *stateFile,
+		Latency:      *latency,
+	})
+	if err != nil {
+		return err
+	}
+	listener, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "CLOUDFLARE_BASE_URL=http://%s/client/v4\n", listener.Addr())
+	fmt.Fprintf(stdout, "CLOUDFLARE_ACCOUNT_ID=%s\n", mock.AccountID())
+	fmt.Fprintf(stdout, "CLOUDFLARE_API_TOKEN=%s\n", mock.AdminToken())
+
+	server := &http.Server{Handler: mock, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- server.Serve(listener) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := server.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	return nil
+}

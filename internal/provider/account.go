@@ -1,0 +1,82 @@
+package provider
+
+import (
+	"context"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// Cloudflare account, store and secret ids are 32 lowercase hex characters.
+var accountIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+func accountIDValidator() validator.String {
+	return stringvalidator.RegexMatches(accountIDPattern, "must be a Cloudflare account id: 32 lowercase hex characters")
+}
+
+// accountIDAttribute is the account_id every resource has: optional, defaulting to the
+// provider's account_id; changing it moves the object to another account, so it replaces.
+func accountIDAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: "Cloudflare account id (32 lowercase hex characters). Defaults to the provider's `account_id`. " +
+			"Changing it replaces the resource.",
+		Optional:   true,
+		Computed:   true,
+		Validators: []validator.String{accountIDValidator()},
+	}
+}
+
+// planAccountID fills in account_id from the provider default when the configuration leaves it
+// out, and asks for replacement when the effective account changes. Every resource's
+// ModifyPlan calls it first.
+func planAccountID(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var configured, prior types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("account_id"), &configured)...)
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("account_id"), &prior)...)
+	}
+	if resp.Diagnostics.HasError() || configured.IsUnknown() {
+		return
+	}
+	effective := configured.ValueString()
+	if configured.IsNull() {
+		if data == nil {
+			// The provider is not configured yet (its own configuration is unknown); leave it to apply.
+			return
+		}
+		if data.accountID == "" {
+			resp.Diagnostics.AddAttributeError(path.Root("account_id"), "No Cloudflare account id",
+				"Set account_id on this resource, or account_id in the provider block, or the "+envAccountID+" environment variable.")
+			return
+		}
+		effective = data.accountID
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("account_id"), effective)...)
+	if !prior.IsNull() && prior.ValueString() != effective {
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("account_id"))
+	}
+}
+
+// dataSourceAccountID is the account a data source reads: its own account_id, else the provider's.
+func dataSourceAccountID(configured types.String, data *providerData) (string, bool) {
+	if !configured.IsNull() && configured.ValueString() != "" {
+		return configured.ValueString(), true
+	}
+	if data != nil && data.accountID != "" {
+		return data.accountID, true
+	}
+	return "", false
+}
+
+// Store and secret ids have the same form as account ids.
+func idValidator(what string) validator.String {
+	return stringvalidator.RegexMatches(accountIDPattern, "must be a "+what+": 32 lowercase hex characters")
+}

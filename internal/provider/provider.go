@@ -1,0 +1,152 @@
+// Package provider implements the cfsecrets Terraform provider: its configuration, resources,
+// data sources and ephemeral resources.
+package provider
+
+import (
+	"context"
+	"os"
+	"strconv"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cfclient"
+)
+
+const (
+	envAPIToken  = "CLOUDFLARE_API_TOKEN"
+	envAccountID = "CLOUDFLARE_ACCOUNT_ID"
+	envBaseURL   = "CLOUDFLARE_BASE_URL"
+
+	defaultMaxRetries = 4
+)
+
+var _ provider.Provider = (*cfsecretsProvider)(nil)
+
+type cfsecretsProvider struct {
+	version string
+}
+
+type providerModel struct {
+	APIToken   types.String `tfsdk:"api_token"`
+	AccountID  types.String `tfsdk:"account_id"`
+	BaseURL    types.String `tfsdk:"base_url"`
+	MaxRetries types.Int64  `tfsdk:"max_retries"`
+}
+
+// providerData is what every resource and data source receives from Configure.
+type providerData struct {
+	client *cfclient.Client
+	// accountID is the default for resources that do not set their own; it may be empty.
+	accountID string
+}
+
+// New returns a constructor for the provider, as providerserver expects.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &cfsecretsProvider{version: version} }
+}
+
+func (p *cfsecretsProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "cfsecrets"
+	resp.Version = p.version
+}
+
+func (p *cfsecretsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages Cloudflare Secrets Store for Workers: stores, write-only secrets, " +
+			"the Worker bindings that read them, and least-privilege deploy tokens. Secret values never reach Terraform state.",
+		Attributes: map[string]schema.Attribute{
+			"api_token": schema.StringAttribute{
+				MarkdownDescription: "Cloudflare API token the provider authenticates with. Falls back to the `" + envAPIToken +
+					"` environment variable. Managing stores and secrets needs Account Secrets Store Edit on the account.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"account_id": schema.StringAttribute{
+				MarkdownDescription: "Default Cloudflare account id (32 lowercase hex characters) for every resource and data source " +
+					"that does not set its own. Falls back to the `" + envAccountID + "` environment variable.",
+				Optional:   true,
+				Validators: []validator.String{accountIDValidator()},
+			},
+			"base_url": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the Cloudflare API, for tests against a mock or a proxy. Falls back to the `" +
+					envBaseURL + "` environment variable, then to `" + cfclient.DefaultBaseURL + "`.",
+				Optional: true,
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: "How many times a request is retried after a 429 (honouring `Retry-After`) or, for requests " +
+					"that are safe to repeat, a 5xx or dropped connection. Defaults to " + strconv.Itoa(defaultMaxRetries) + ".",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
+		},
+	}
+}
+
+func (p *cfsecretsProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var config providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	token := stringOrEnv(config.APIToken, envAPIToken)
+	if token == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("api_token"), "Missing Cloudflare API token",
+			"Set api_token in the provider block or the "+envAPIToken+" environment variable to a Cloudflare API token "+
+				"that holds Account Secrets Store Edit (and Workers Scripts Edit for bindings) on your account.")
+	}
+	accountID := stringOrEnv(config.AccountID, envAccountID)
+	if accountID != "" && !accountIDPattern.MatchString(accountID) {
+		resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Malformed Cloudflare account id",
+			"The account id from account_id or "+envAccountID+" must be 32 lowercase hex characters, as shown in the "+
+				"Cloudflare dashboard's URL and on the account's overview page.")
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	maxRetries := defaultMaxRetries
+	if !config.MaxRetries.IsNull() && !config.MaxRetries.IsUnknown() {
+		maxRetries = int(config.MaxRetries.ValueInt64())
+	}
+	data := &providerData{
+		client: cfclient.New(cfclient.Config{
+			APIToken:   token,
+			BaseURL:    stringOrEnv(config.BaseURL, envBaseURL),
+			MaxRetries: maxRetries,
+			UserAgent:  "terraform-provider-cfsecrets/" + p.version,
+		}),
+		accountID: accountID,
+	}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+	resp.EphemeralResourceData = data
+}
+
+func (p *cfsecretsProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		newStoreResource,
+		newSecretResource,
+	}
+}
+
+func (p *cfsecretsProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		newStoreDataSource,
+		newSecretsDataSource,
+	}
+}
+
+func stringOrEnv(value types.String, env string) string {
+	if !value.IsNull() && !value.IsUnknown() && value.ValueString() != "" {
+		return value.ValueString()
+	}
+	return os.Getenv(env)
+}

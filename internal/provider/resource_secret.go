@@ -1,0 +1,373 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cfclient"
+)
+
+// driftKey is the private-state key under which Read records a change made outside Terraform,
+// until an apply writes the configured secret back.
+const driftKey = "out_of_band_change"
+
+var (
+	_ resource.ResourceWithConfigure   = (*secretResource)(nil)
+	_ resource.ResourceWithImportState = (*secretResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*secretResource)(nil)
+)
+
+type secretResource struct {
+	data *providerData
+}
+
+type secretModel struct {
+	ID             types.String `tfsdk:"id"`
+	AccountID      types.String `tfsdk:"account_id"`
+	StoreID        types.String `tfsdk:"store_id"`
+	Name           types.String `tfsdk:"name"`
+	ValueWO        types.String `tfsdk:"value_wo"`
+	ValueWOVersion types.Int64  `tfsdk:"value_wo_version"`
+	Scopes         types.Set    `tfsdk:"scopes"`
+	Comment        types.String `tfsdk:"comment"`
+	Status         types.String `tfsdk:"status"`
+	Created        types.String `tfsdk:"created"`
+	Modified       types.String `tfsdk:"modified"`
+}
+
+func newSecretResource() resource.Resource { return &secretResource{} }
+
+func (r *secretResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_secret"
+}
+
+func (r *secretResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A secret in a Cloudflare Secrets Store. Its value is **write-only**: Terraform sends it to " +
+			"Cloudflare and never stores it in state or shows it in a plan (Terraform 1.11 or later). " +
+			"A scheduled `terraform plan` detects a secret changed outside Terraform (its `modified` time moved) " +
+			"and the next apply writes the configured value back.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The secret id (32 lowercase hex characters).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"account_id": accountIDAttribute(),
+			"store_id": schema.StringAttribute{
+				MarkdownDescription: "Id of the store that holds the secret (`cfsecrets_store.<name>.id`). Changing it replaces the secret.",
+				Required:            true,
+				Validators:          []validator.String{idValidator("store id")},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The secret's name, which Worker bindings refer to as `secret_name`: 1 to 255 letters, digits, " +
+					"underscores or hyphens. Cloudflare cannot rename a secret, so changing it replaces the secret " +
+					"(see the rotation example for doing that without downtime).",
+				Required:      true,
+				Validators:    secretNameValidators(),
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"value_wo": schema.StringAttribute{
+				MarkdownDescription: "The secret value. **Write-only**: never stored in state or plan; feed it from an " +
+					"ephemeral variable or ephemeral resource. 1 to 65,536 bytes through the API (the dashboard stops at " +
+					"1,024 bytes, so a longer value cannot be edited there). It is sent when the secret is created, whenever " +
+					"`value_wo_version` changes, and when a plan found the secret changed outside Terraform.",
+				Required:   true,
+				Sensitive:  true,
+				WriteOnly:  true,
+				Validators: []validator.String{secretValueValidator{}},
+			},
+			"value_wo_version": schema.Int64Attribute{
+				MarkdownDescription: "Change this number to send `value_wo` again (to rotate the value in place). Terraform " +
+					"cannot see changes to a write-only value, so without a new version a changed `value_wo` is not sent.",
+				Optional: true,
+			},
+			"scopes": schema.SetAttribute{
+				MarkdownDescription: "Services that may use the secret: any of `" + strings.Join(knownScopes, "`, `") +
+					"`. A Worker binding needs `workers`. A set, so order never causes a diff.",
+				Required:    true,
+				ElementType: types.StringType,
+				Validators: []validator.Set{
+					setvalidator.SizeAtLeast(1),
+					setvalidator.ValueStringsAre(scopeValidator()),
+				},
+			},
+			"comment": schema.StringAttribute{
+				MarkdownDescription: "Free text describing the secret, shown in the dashboard. Leave out for none.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "Cloudflare's status for the secret: `pending`, `active` or `deleted`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"created": schema.StringAttribute{
+				MarkdownDescription: "When the secret was created (RFC 3339).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"modified": schema.StringAttribute{
+				MarkdownDescription: "When the secret's value, scopes or comment last changed (RFC 3339). A change to it " +
+					"that this provider did not make is how a plan detects a secret changed outside Terraform.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *secretResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan plans a write whenever the secret will change, and also when Read found it changed
+// outside Terraform: then `modified` becomes unknown, which is the in-place update that puts
+// the configured value back, and a warning explains why.
+func (r *secretResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	planAccountID(ctx, r.data, req, resp)
+	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() || resp.Diagnostics.HasError() {
+		return
+	}
+	var plan, state secretModel
+	resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	drift, diags := readDrift(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if drift != "" {
+		resp.Diagnostics.AddWarning("Secret changed outside Terraform",
+			fmt.Sprintf("Secret %q in store %s %s. Applying writes the configured value, scopes and comment back.",
+				state.Name.ValueString(), state.StoreID.ValueString(), drift))
+	}
+	if drift != "" || plan.changesSecret(state) {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("modified"), types.StringUnknown())...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), types.StringUnknown())...)
+	}
+}
+
+func (r *secretResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan, config secretModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	scopes := setStrings(ctx, plan.Scopes, &resp.Diagnostics)
+	accountID, storeID := plan.AccountID.ValueString(), plan.StoreID.ValueString()
+	created, err := r.data.client.CreateSecrets(ctx, accountID, storeID, []cfclient.NewSecret{{
+		Name:    plan.Name.ValueString(),
+		Value:   config.ValueWO.ValueString(),
+		Scopes:  scopes,
+		Comment: plan.Comment.ValueString(),
+	}})
+	if err == nil && len(created) != 1 {
+		err = fmt.Errorf("Cloudflare answered the create with %d secrets instead of one", len(created))
+	}
+	if err != nil {
+		r.explainWriteError(&resp.Diagnostics, "create", plan, err)
+		return
+	}
+	resp.Diagnostics.Append(plan.fill(ctx, created[0])...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *secretResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state secretModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	secret, err := r.data.client.GetSecret(ctx, state.AccountID.ValueString(), state.StoreID.ValueString(), state.ID.ValueString())
+	if cfclient.IsNotFound(err) || (err == nil && secret.Status == "deleted") {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "read secret "+state.Name.ValueString(), err)
+		return
+	}
+	if known := state.Modified.ValueString(); known != "" && known != secret.Modified {
+		drift := describeDrift(ctx, state, secret)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, driftKey, mustJSON(drift))...)
+	}
+	resp.Diagnostics.Append(state.fill(ctx, secret)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *secretResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state, config secretModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	drift, diags := readDrift(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	writeAll := drift != ""
+	var patch cfclient.SecretPatch
+	if writeAll || !plan.ValueWOVersion.Equal(state.ValueWOVersion) {
+		value := config.ValueWO.ValueString()
+		patch.Value = &value
+	}
+	if writeAll || !plan.Scopes.Equal(state.Scopes) {
+		scopes := setStrings(ctx, plan.Scopes, &resp.Diagnostics)
+		patch.Scopes = &scopes
+	}
+	if writeAll || !plan.Comment.Equal(state.Comment) {
+		comment := plan.Comment.ValueString()
+		patch.Comment = &comment
+	}
+	secret, err := r.data.client.UpdateSecret(ctx, plan.AccountID.ValueString(), plan.StoreID.ValueString(), state.ID.ValueString(), patch)
+	if err != nil {
+		r.explainWriteError(&resp.Diagnostics, "update", plan, err)
+		return
+	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, driftKey, nil)...)
+	resp.Diagnostics.Append(plan.fill(ctx, secret)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *secretResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state secretModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := r.data.client.DeleteSecret(ctx, state.AccountID.ValueString(), state.StoreID.ValueString(), state.ID.ValueString()); err != nil {
+		addAPIError(&resp.Diagnostics, "delete secret "+state.Name.ValueString(), err)
+	}
+}
+
+// ImportState accepts <account_id>/<store_id>/<secret_id> and <account_id>/<store_id>/<name>.
+func (r *secretResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	parts, err := splitImportID(req.ID, "account_id", "store_id", "secret_id or name")
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import id", err.Error())
+		return
+	}
+	accountID, storeID, ref := parts[0], parts[1], parts[2]
+	secret, err := r.findSecret(ctx, accountID, storeID, ref)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot import secret", err.Error())
+		return
+	}
+	var model secretModel
+	model.AccountID = types.StringValue(accountID)
+	model.ValueWO = types.StringNull()
+	model.ValueWOVersion = types.Int64Null()
+	resp.Diagnostics.Append(model.fill(ctx, secret)...)
+	// Read runs next; with `modified` already known it would see no change, which is right:
+	// importing adopts the secret as it is.
+	resp.Diagnostics.Append(resp.State.Set(ctx, model)...)
+}
+
+// findSecret finds a secret by id, or by exact name when ref is not an id of this store.
+func (r *secretResource) findSecret(ctx context.Context, accountID, storeID, ref string) (cfclient.Secret, error) {
+	if accountIDPattern.MatchString(ref) {
+		secret, err := r.data.client.GetSecret(ctx, accountID, storeID, ref)
+		if !cfclient.IsNotFound(err) {
+			return secret, err
+		}
+	}
+	secrets, err := r.data.client.ListSecrets(ctx, accountID, storeID, cfclient.SecretFilter{Search: ref})
+	if err != nil {
+		return cfclient.Secret{}, err
+	}
+	for _, s := range secrets {
+		if s.Name == ref {
+			return s, nil
+		}
+	}
+	return cfclient.Secret{}, fmt.Errorf("store %s of account %s has no secret with id or name %q", storeID, accountID, ref)
+}
+
+// explainWriteError turns Cloudflare's refusals into what to do about them.
+func (r *secretResource) explainWriteError(diags *diag.Diagnostics, action string, plan secretModel, err error) {
+	name, store := plan.Name.ValueString(), plan.StoreID.ValueString()
+	switch {
+	case cfclient.HasCode(err, cfclient.CodeLimitReached, "secret_name_already_exists"):
+		diags.AddAttributeError(path.Root("name"), "A secret with this name already exists",
+			fmt.Sprintf("Store %s already holds a secret named %q. Pick another name, or manage the existing secret with "+
+				"Terraform by importing it:\n\nimport {\n  to = cfsecrets_secret.<name>\n  id = \"%s/%s/%s\"\n}",
+				store, name, plan.AccountID.ValueString(), store, name))
+	case cfclient.HasCode(err, cfclient.CodeLimitReached, "quota_exceeded"):
+		diags.AddError("Secrets Store quota reached",
+			fmt.Sprintf("Cloudflare refused to create secret %q: the account already holds as many secrets as its quota "+
+				"allows (100 per account during the beta). Delete secrets you no longer need, or ask Cloudflare to raise the quota.", name))
+	case cfclient.IsNotFound(err):
+		diags.AddError("Secret or store not found",
+			fmt.Sprintf("Could not %s secret %q: Cloudflare says the store %s or the secret does not exist in account %s. "+
+				"Check store_id and account_id.", action, name, store, plan.AccountID.ValueString()))
+	default:
+		addAPIError(diags, action+" secret "+name, err)
+	}
+}
+
+// changesSecret reports whether applying the plan writes anything to Cloudflare.
+func (m secretModel) changesSecret(state secretModel) bool {
+	return !m.ValueWOVersion.Equal(state.ValueWOVersion) || !m.Scopes.Equal(state.Scopes) || !m.Comment.Equal(state.Comment)
+}
+
+// fill copies what Cloudflare returned into the model; the value stays out of it.
+func (m *secretModel) fill(ctx context.Context, secret cfclient.Secret) diag.Diagnostics {
+	scopes, diags := types.SetValueFrom(ctx, types.StringType, sortedCopy(secret.Scopes))
+	m.ID = types.StringValue(secret.ID)
+	m.StoreID = types.StringValue(secret.StoreID)
+	m.Name = types.StringValue(secret.Name)
+	m.ValueWO = types.StringNull()
+	m.Scopes = scopes
+	m.Comment = nullIfEmpty(secret.Comment)
+	m.Status = types.StringValue(secret.Status)
+	m.Created = types.StringValue(secret.Created)
+	m.Modified = types.StringValue(secret.Modified)
+	return diags
+}
+
+// describeDrift says what Read can tell about a change made outside Terraform. A changed value
+// leaves no trace but `modified`, so when scopes and comment are as before it names the value.
+func describeDrift(ctx context.Context, state secretModel, secret cfclient.Secret) string {
+	var changes []string
+	known := setStrings(ctx, state.Scopes, &diag.Diagnostics{})
+	if !slices.Equal(sortedCopy(known), sortedCopy(secret.Scopes)) {
+		changes = append(changes, fmt.Sprintf("its scopes from [%s] to [%s]", strings.Join(known, ", "), strings.Join(secret.Scopes, ", ")))
+	}
+	if state.Comment.ValueString() != secret.Comment {
+		changes = append(changes, "its comment")
+	}
+	what := "its value was probably rotated (scopes and comment are unchanged, but modified moved)"
+	if len(changes) > 0 {
+		what = "someone changed " + strings.Join(changes, " and ") + ", and possibly its value"
+	}
+	return fmt.Sprintf("was changed outside Terraform at %s: %s", secret.Modified, what)
+}
+
+func readDrift(ctx context.Context, private privateState) (string, diag.Diagnostics) {
+	raw, diags := private.GetKey(ctx, driftKey)
+	if len(raw) == 0 || diags.HasError() {
+		return "", diags
+	}
+	var drift string
+	if err := json.Unmarshal(raw, &drift); err != nil {
+		return "", diags
+	}
+	return drift, diags
+}
