@@ -355,7 +355,7 @@ resource "cfsecrets_secret" %[1]q {
 	}
 	resource.ParallelTest(t, acceptanceCase(
 		resource.TestStep{
-			Config: secretsConfig("taken"),
+			Config:      secretsConfig("taken"),
 			ExpectError: errorSaying(`already holds a secret named "taken"`, "import {", `id = "`+mock.AccountID+"/"+storeID+`/taken"`),
 		},
 		resource.TestStep{

@@ -91,7 +91,7 @@ func TestAccStore_secondStoreNamesTheExistingOneAndTheImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	resource.ParallelTest(t, acceptanceCase(resource.TestStep{
-		Config: storeConfig(mock, ""),
+		Config:      storeConfig(mock, ""),
 		ExpectError: errorSaying("already has a Secrets Store", existing.ID, "import {", `id = "`+mock.AccountID+"/"+existing.ID+`"`),
 	}))
 }

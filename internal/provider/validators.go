@@ -42,7 +42,9 @@ func (secretValueValidator) Description(context.Context) string {
 	return fmt.Sprintf("must be between 1 and %d bytes", maxSecretValueBytes)
 }
 
-func (v secretValueValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v secretValueValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (secretValueValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
