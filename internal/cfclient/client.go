@@ -29,6 +29,8 @@ type Config struct {
 // Client is safe for concurrent use by every resource of one provider instance.
 type Client struct {
 	sdk *cloudflare.Client
+	// scriptLocks serialises read-merge-write edits of one Worker script's bindings.
+	scriptLocks keyedLocks
 }
 
 // New builds a Client. The SDK's own retry loop is switched off because it sleeps without

@@ -1,7 +1,11 @@
 package cfclient
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"mime/multipart"
+	"net/textproto"
 
 	"github.com/cloudflare/cloudflare-go/v4/option"
 )
@@ -42,11 +46,65 @@ func secretListScopes(scopes []string) []option.RequestOption {
 	return opts
 }
 
+// settingsPatchBindings: the SDK encodes the settings PATCH as a form Cloudflare rejects (400
+// code 10201); the API wants one multipart part named `settings` holding the JSON.
+func settingsPatchBindings(bindings []Binding) option.RequestOption {
+	form := newMultipartForm()
+	form.part("settings", "application/json", mustMarshal(map[string]any{"bindings": bindings}))
+	return form.body()
+}
+
+// scriptUploadMultipart: the SDK sends a script upload as JSON, which Cloudflare rejects (415,
+// code 10001); the API wants a `metadata` part and one part per module file.
+func scriptUploadMultipart(metadata map[string]any, modules []WorkerModule) option.RequestOption {
+	form := newMultipartForm()
+	form.part("metadata", "application/json", mustMarshal(metadata))
+	for _, m := range modules {
+		form.part(m.Name, "application/javascript+module", []byte(m.Content))
+	}
+	return form.body()
+}
+
+// multipartForm builds a multipart body in memory, where writes cannot fail.
+type multipartForm struct {
+	buf    bytes.Buffer
+	writer *multipart.Writer
+}
+
+func newMultipartForm() *multipartForm {
+	f := &multipartForm{}
+	f.writer = multipart.NewWriter(&f.buf)
+	return f
+}
+
+// part adds a part; module parts carry their file name, as Wrangler sends them.
+func (f *multipartForm) part(name, contentType string, content []byte) {
+	header := textproto.MIMEHeader{}
+	disposition := fmt.Sprintf("form-data; name=%q", name)
+	if contentType != "application/json" {
+		disposition += fmt.Sprintf("; filename=%q", name)
+	}
+	header.Set("Content-Disposition", disposition)
+	header.Set("Content-Type", contentType)
+	w, _ := f.writer.CreatePart(header)
+	_, _ = w.Write(content)
+}
+
+func (f *multipartForm) body() option.RequestOption {
+	_ = f.writer.Close()
+	return option.WithRequestBody(f.writer.FormDataContentType(), f.buf.Bytes())
+}
+
 func jsonBody(v any) option.RequestOption {
+	return option.WithRequestBody("application/json", mustMarshal(v))
+}
+
+// mustMarshal encodes values this package built itself (plain structs, maps, slices, raw JSON
+// read from Cloudflare), which always encode.
+func mustMarshal(v any) []byte {
 	body, err := json.Marshal(v)
 	if err != nil {
-		// Only plain structs, maps and slices are passed here; they always marshal.
 		panic(err)
 	}
-	return option.WithRequestBody("application/json", body)
+	return body
 }

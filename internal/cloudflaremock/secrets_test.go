@@ -385,9 +385,9 @@ func TestBulkDeleteSecrets(t *testing.T) {
 	c := m.createSecret(storeID, "c", secretValue("c"), "workers")
 
 	for _, tt := range []struct {
-		name, body      string
-		status, code    int
-		message         string
+		name, body   string
+		status, code int
+		message      string
 	}{
 		{"no body (the SDK's form)", "", 400, 1001, "invalid_json_body"},
 		{"no ids", `{}`, 400, 1001, "secret_ids_empty"},

@@ -238,6 +238,9 @@ type call struct {
 	req    *http.Request
 	params map[string]string
 	body   []byte
+	// grant is what the caller's token may do; handlers with checks beyond the route's own
+	// permission (the Workers binding check) consult it.
+	grant grant
 }
 
 func (c *call) accountID() string { return c.params["account_id"] }
@@ -272,6 +275,7 @@ func (s *Server) answer(r *http.Request) (reply, *apiError) {
 	var token string
 	var body []byte
 	path, underAPI := strings.CutPrefix(r.URL.Path, apiPrefix)
+	underAPI = underAPI && (path == "" || strings.HasPrefix(path, "/"))
 	apiErr := errNoRoute(r.URL.Path)
 	if underAPI {
 		rt, params, apiErr = s.match(r.Method, path)
@@ -307,14 +311,17 @@ func (s *Server) answer(r *http.Request) (reply, *apiError) {
 
 // serveRoute runs with s.mu held.
 func (s *Server) serveRoute(rt route, c *call, token string) (reply, *apiError) {
-	if apiErr := s.authorize(token, rt, c.params); apiErr != nil {
+	g, apiErr := s.authorize(token, rt, c)
+	if apiErr != nil {
 		return reply{}, apiErr
 	}
+	c.grant = g
 	rep, apiErr := rt.handle(c)
 	if apiErr != nil {
 		return reply{}, apiErr
 	}
 	if rt.method != http.MethodGet {
+		// The change stays in memory; the 500 tells the client it may not survive a restart.
 		if err := s.persist(); err != nil {
 			return reply{}, errSaveFailed
 		}
@@ -357,18 +364,18 @@ func (s *Server) grantFor(token string) (grant, bool) {
 
 // authorize applies the API facts' auth rules: an unknown token is 401 code 1000; a valid token
 // on an account it cannot reach, or without the route's permission, is 403 code 10000.
-func (s *Server) authorize(token string, rt route, params map[string]string) *apiError {
+func (s *Server) authorize(token string, rt route, c *call) (grant, *apiError) {
 	g, ok := s.grantFor(token)
 	if !ok {
-		return errInvalidToken
+		return grant{}, errInvalidToken
 	}
-	if account, scoped := params["account_id"]; scoped && account != g.accountID {
-		return errForbidden
+	if account, scoped := c.params["account_id"]; scoped && account != g.accountID {
+		return grant{}, errForbidden
 	}
 	if !g.allows(rt.permission) {
-		return errForbidden
+		return grant{}, errForbidden
 	}
-	return nil
+	return g, nil
 }
 
 // bearerToken reads `Authorization: Bearer <token>`. Anything else, including a missing header,

@@ -24,12 +24,12 @@ func TestNewDefaultsAndValidation(t *testing.T) {
 	}
 
 	for name, cfg := range map[string]Config{
-		"account id not hex":     {AccountID: "not-an-account"},
-		"account id upper case":  {AccountID: strings.ToUpper(DefaultAccountID)},
-		"token with whitespace":  {AdminToken: "two words"},
-		"negative quota":         {SecretsQuota: -1},
-		"negative latency":       {Latency: -time.Second},
-		"state file unreadable":  {StateFile: t.TempDir()},
+		"account id not hex":    {AccountID: "not-an-account"},
+		"account id upper case": {AccountID: strings.ToUpper(DefaultAccountID)},
+		"token with whitespace": {AdminToken: "two words"},
+		"negative quota":        {SecretsQuota: -1},
+		"negative latency":      {Latency: -time.Second},
+		"state file unreadable": {StateFile: t.TempDir()},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := New(cfg); err == nil {

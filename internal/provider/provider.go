@@ -134,6 +134,7 @@ func (p *cfsecretsProvider) Resources(context.Context) []func() resource.Resourc
 	return []func() resource.Resource{
 		newStoreResource,
 		newSecretResource,
+		newWorkerBindingResource,
 	}
 }
 

@@ -288,16 +288,11 @@ func (r *secretResource) findSecret(ctx context.Context, accountID, storeID, ref
 			return secret, err
 		}
 	}
-	secrets, err := r.data.client.ListSecrets(ctx, accountID, storeID, cfclient.SecretFilter{Search: ref})
-	if err != nil {
-		return cfclient.Secret{}, err
+	secret, found, err := findSecretByName(ctx, r.data.client, accountID, storeID, ref)
+	if err == nil && !found {
+		err = fmt.Errorf("store %s of account %s has no secret with id or name %q", storeID, accountID, ref)
 	}
-	for _, s := range secrets {
-		if s.Name == ref {
-			return s, nil
-		}
-	}
-	return cfclient.Secret{}, fmt.Errorf("store %s of account %s has no secret with id or name %q", storeID, accountID, ref)
+	return secret, err
 }
 
 // explainWriteError turns Cloudflare's refusals into what to do about them.

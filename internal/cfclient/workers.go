@@ -1,0 +1,141 @@
+package cfclient
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	cloudflare "github.com/cloudflare/cloudflare-go/v4"
+	"github.com/cloudflare/cloudflare-go/v4/workers"
+)
+
+// BindingTypeSecretsStore is the binding type through which a Worker reads a Secrets Store secret.
+const BindingTypeSecretsStore = "secrets_store_secret"
+
+// Binding is one binding of a Worker script. Only the fields the provider reads are decoded;
+// Raw keeps the binding exactly as Cloudflare returned it, so writing the list back leaves every
+// other binding (KV, plain text, secret text, ...) as it was.
+type Binding struct {
+	Type       string `json:"type"`
+	Name       string `json:"name"`
+	StoreID    string `json:"store_id,omitempty"`
+	SecretName string `json:"secret_name,omitempty"`
+
+	Raw json.RawMessage `json:"-"`
+}
+
+// NewSecretsStoreBinding builds the binding that lets a Worker read a secret as env.<name>.
+func NewSecretsStoreBinding(name, storeID, secretName string) Binding {
+	return Binding{Type: BindingTypeSecretsStore, Name: name, StoreID: storeID, SecretName: secretName}
+}
+
+// UnmarshalJSON decodes the fields above and keeps the original bytes.
+func (b *Binding) UnmarshalJSON(data []byte) error {
+	type fields Binding
+	var f fields
+	if err := json.Unmarshal(data, &f); err != nil {
+		return err
+	}
+	*b = Binding(f)
+	b.Raw = append(json.RawMessage(nil), data...)
+	return nil
+}
+
+// MarshalJSON writes a binding that was read back exactly as it was read.
+func (b Binding) MarshalJSON() ([]byte, error) {
+	if b.Raw != nil {
+		return b.Raw, nil
+	}
+	type fields Binding
+	return json.Marshal(fields(b))
+}
+
+type scriptSettings struct {
+	Bindings []Binding `json:"bindings"`
+}
+
+// ScriptBindings reads the bindings of a Worker script. A missing script answers 404 code 10007.
+func (c *Client) ScriptBindings(ctx context.Context, accountID, scriptName string) ([]Binding, error) {
+	var env envelope[scriptSettings]
+	_, err := c.sdk.Workers.Scripts.ScriptAndVersionSettings.Get(ctx, scriptName, workers.ScriptScriptAndVersionSettingGetParams{
+		AccountID: cloudflare.F(accountID),
+	}, into(&env))
+	return env.Result.Bindings, translate(err)
+}
+
+// EditScriptBindings changes a script's bindings: it reads them, lets edit change the list, and
+// writes the whole list back (a settings PATCH replaces every binding). Edits of the same script
+// are serialised inside this client, so parallel resources on one script never lose each other's
+// binding. An edit that returns an error writes nothing.
+func (c *Client) EditScriptBindings(ctx context.Context, accountID, scriptName string, edit func([]Binding) ([]Binding, error)) ([]Binding, error) {
+	unlock := c.scriptLocks.lock(accountID + "/" + scriptName)
+	defer unlock()
+	current, err := c.ScriptBindings(ctx, accountID, scriptName)
+	if err != nil {
+		return nil, err
+	}
+	edited, err := edit(current)
+	if err != nil {
+		return nil, err
+	}
+	var env envelope[scriptSettings]
+	_, err = c.sdk.Workers.Scripts.ScriptAndVersionSettings.Edit(ctx, scriptName, workers.ScriptScriptAndVersionSettingEditParams{
+		AccountID: cloudflare.F(accountID),
+	}, settingsPatchBindings(edited), into(&env))
+	return env.Result.Bindings, translate(err)
+}
+
+// WorkerModule is one JavaScript module of a Worker upload.
+type WorkerModule struct {
+	Name    string
+	Content string
+}
+
+// UploadModuleWorker deploys a module Worker with its bindings, as `wrangler deploy` does.
+func (c *Client) UploadModuleWorker(ctx context.Context, accountID, scriptName, compatibilityDate string, modules []WorkerModule, bindings []Binding) error {
+	if len(modules) == 0 {
+		return fmt.Errorf("a Worker needs at least one module")
+	}
+	metadata := map[string]any{
+		"main_module":        modules[0].Name,
+		"compatibility_date": compatibilityDate,
+		"bindings":           bindings,
+	}
+	var env envelope[json.RawMessage]
+	_, err := c.sdk.Workers.Scripts.Update(ctx, scriptName, workers.ScriptUpdateParams{
+		AccountID: cloudflare.F(accountID),
+	}, scriptUploadMultipart(metadata, modules), into(&env))
+	return translate(err)
+}
+
+// ScriptNames lists the account's Worker scripts.
+func (c *Client) ScriptNames(ctx context.Context, accountID string) ([]string, error) {
+	var env envelope[[]struct {
+		ID string `json:"id"`
+	}]
+	_, err := c.sdk.Workers.Scripts.List(ctx, workers.ScriptListParams{AccountID: cloudflare.F(accountID)}, into(&env))
+	if err != nil {
+		return nil, translate(err)
+	}
+	names := make([]string, 0, len(env.Result))
+	for _, s := range env.Result {
+		names = append(names, s.ID)
+	}
+	return names, nil
+}
+
+// ScriptSecretNames lists the names of a script's legacy Workers secrets (secret_text bindings).
+func (c *Client) ScriptSecretNames(ctx context.Context, accountID, scriptName string) ([]string, error) {
+	var env envelope[[]struct {
+		Name string `json:"name"`
+	}]
+	_, err := c.sdk.Workers.Scripts.Secrets.List(ctx, scriptName, workers.ScriptSecretListParams{AccountID: cloudflare.F(accountID)}, into(&env))
+	if err != nil {
+		return nil, translate(err)
+	}
+	names := make([]string, 0, len(env.Result))
+	for _, s := range env.Result {
+		names = append(names, s.Name)
+	}
+	return names, nil
+}
