@@ -5,6 +5,8 @@ import (
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	datasourceschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -65,18 +67,30 @@ func planAccountID(ctx context.Context, data *providerData, req resource.ModifyP
 	}
 }
 
-// dataSourceAccountID is the account a data source reads: its own account_id, else the provider's.
-func dataSourceAccountID(configured types.String, data *providerData) (string, bool) {
+// dataSourceAccountID is the account a data source reads: its own account_id, else the
+// provider's; with neither it reports what to set.
+func dataSourceAccountID(configured types.String, data *providerData, diags *diag.Diagnostics) string {
 	if !configured.IsNull() && configured.ValueString() != "" {
-		return configured.ValueString(), true
+		return configured.ValueString()
 	}
 	if data != nil && data.accountID != "" {
-		return data.accountID, true
+		return data.accountID
 	}
-	return "", false
+	diags.AddAttributeError(path.Root("account_id"), "No Cloudflare account id",
+		"Set account_id on this data source, or account_id in the provider block, or the "+envAccountID+" environment variable.")
+	return ""
 }
 
 // Store and secret ids have the same form as account ids.
 func idValidator(what string) validator.String {
 	return stringvalidator.RegexMatches(accountIDPattern, "must be a "+what+": 32 lowercase hex characters")
+}
+
+// dataSourceAccountIDAttribute is the account_id every data source has.
+func dataSourceAccountIDAttribute() datasourceschema.StringAttribute {
+	return datasourceschema.StringAttribute{
+		MarkdownDescription: "Cloudflare account id. Defaults to the provider's `account_id`.",
+		Optional:            true,
+		Validators:          []validator.String{accountIDValidator()},
+	}
 }

@@ -6,7 +6,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -51,11 +50,7 @@ func (d *secretsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 		MarkdownDescription: "Lists the secrets of a store: names and metadata, never values (Cloudflare never returns a value). " +
 			"Reads every page of the listing.",
 		Attributes: map[string]schema.Attribute{
-			"account_id": schema.StringAttribute{
-				MarkdownDescription: "Cloudflare account id. Defaults to the provider's `account_id`.",
-				Optional:            true,
-				Validators:          []validator.String{accountIDValidator()},
-			},
+			"account_id": dataSourceAccountIDAttribute(),
 			"store_id": schema.StringAttribute{
 				MarkdownDescription: "Id of the store to list.",
 				Required:            true,
@@ -104,10 +99,8 @@ func (d *secretsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	accountID, ok := dataSourceAccountID(config.AccountID, d.data)
-	if !ok {
-		resp.Diagnostics.AddAttributeError(path.Root("account_id"), "No Cloudflare account id",
-			"Set account_id on this data source, or account_id in the provider block, or the "+envAccountID+" environment variable.")
+	accountID := dataSourceAccountID(config.AccountID, d.data, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	filter := cfclient.SecretFilter{

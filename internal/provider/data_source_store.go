@@ -49,11 +49,7 @@ func (d *storeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 				Computed:            true,
 				Validators:          []validator.String{idValidator("store id")},
 			},
-			"account_id": schema.StringAttribute{
-				MarkdownDescription: "Cloudflare account id. Defaults to the provider's `account_id`.",
-				Optional:            true,
-				Validators:          []validator.String{accountIDValidator()},
-			},
+			"account_id": dataSourceAccountIDAttribute(),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The store name to look up. Leave out to look up by id or take the account's only store.",
 				Optional:            true,
@@ -81,10 +77,8 @@ func (d *storeDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	accountID, ok := dataSourceAccountID(config.AccountID, d.data)
-	if !ok {
-		resp.Diagnostics.AddAttributeError(path.Root("account_id"), "No Cloudflare account id",
-			"Set account_id on this data source, or account_id in the provider block, or the "+envAccountID+" environment variable.")
+	accountID := dataSourceAccountID(config.AccountID, d.data, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	stores, err := d.data.client.ListStores(ctx, accountID)

@@ -142,6 +142,9 @@ func (p *cfsecretsProvider) DataSources(context.Context) []func() datasource.Dat
 	return []func() datasource.DataSource{
 		newStoreDataSource,
 		newSecretsDataSource,
+		newWranglerConfigDataSource,
+		newSecretUsageDataSource,
+		newWorkerSecretsDataSource,
 	}
 }
 
