@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -27,7 +28,7 @@ const (
 	defaultMaxRetries = 4
 )
 
-var _ provider.Provider = (*cfsecretsProvider)(nil)
+var _ provider.ProviderWithEphemeralResources = (*cfsecretsProvider)(nil)
 
 type cfsecretsProvider struct {
 	version string
@@ -45,6 +46,8 @@ type providerData struct {
 	client *cfclient.Client
 	// accountID is the default for resources that do not set their own; it may be empty.
 	accountID string
+	// permissions caches the permission-group catalogue for deploy tokens.
+	permissions *permissionCatalog
 }
 
 // New returns a constructor for the provider, as providerserver expects.
@@ -123,7 +126,8 @@ func (p *cfsecretsProvider) Configure(ctx context.Context, req provider.Configur
 			MaxRetries: maxRetries,
 			UserAgent:  "terraform-provider-cfsecrets/" + p.version,
 		}),
-		accountID: accountID,
+		accountID:   accountID,
+		permissions: &permissionCatalog{},
 	}
 	resp.ResourceData = data
 	resp.DataSourceData = data
@@ -135,6 +139,7 @@ func (p *cfsecretsProvider) Resources(context.Context) []func() resource.Resourc
 		newStoreResource,
 		newSecretResource,
 		newWorkerBindingResource,
+		newDeployTokenResource,
 	}
 }
 
@@ -145,6 +150,13 @@ func (p *cfsecretsProvider) DataSources(context.Context) []func() datasource.Dat
 		newWranglerConfigDataSource,
 		newSecretUsageDataSource,
 		newWorkerSecretsDataSource,
+		newPermissionGroupsDataSource,
+	}
+}
+
+func (p *cfsecretsProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		newEphemeralDeployToken,
 	}
 }
 

@@ -3,7 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"regexp"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -65,4 +67,63 @@ func secretValueProblem(value string) string {
 			"Store a smaller value, or keep large material elsewhere (for example R2) and store only a key here.", len(value), maxSecretValueBytes)
 	}
 	return ""
+}
+
+// cidrValidator accepts an IPv4 or IPv6 CIDR range such as 198.51.100.0/24.
+type cidrValidator struct{}
+
+func (cidrValidator) Description(context.Context) string {
+	return "must be a CIDR range such as 198.51.100.0/24"
+}
+
+func (v cidrValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (cidrValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := netip.ParsePrefix(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid CIDR range",
+			fmt.Sprintf("%q is not a CIDR range. Write an address and prefix length such as 198.51.100.0/24 or 2001:db8::/32 "+
+				"(a single address is /32, or /128 for IPv6).", req.ConfigValue.ValueString()))
+	}
+}
+
+// rfc3339Validator accepts times such as 2026-12-31T23:59:59Z.
+type rfc3339Validator struct{}
+
+func (rfc3339Validator) Description(context.Context) string {
+	return "must be an RFC 3339 time such as 2026-12-31T23:59:59Z"
+}
+
+func (v rfc3339Validator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (rfc3339Validator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := time.Parse(time.RFC3339, req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid time",
+			fmt.Sprintf("%q is not an RFC 3339 time. Write it like 2026-12-31T23:59:59Z (UTC) or 2026-12-31T23:59:59+01:00; "+
+				"Terraform's timeadd(timestamp(), \"720h\") produces one.", req.ConfigValue.ValueString()))
+	}
+}
+
+// durationValidator accepts a Go duration such as 15m within [min, max].
+type durationValidator struct{ min, max time.Duration }
+
+func (v durationValidator) Description(context.Context) string {
+	return fmt.Sprintf("must be a duration such as 15m or 1h, between %s and %s", v.min, v.max)
+}
+
+func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v durationValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	d, err := time.ParseDuration(req.ConfigValue.ValueString())
+	if err != nil || d < v.min || d > v.max {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration", fmt.Sprintf("%q %s.", req.ConfigValue.ValueString(), v.Description(ctx)))
+	}
 }

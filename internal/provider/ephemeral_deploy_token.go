@@ -1,0 +1,154 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cfclient"
+)
+
+const (
+	defaultEphemeralTTL = 15 * time.Minute
+	// ephemeralTokenKey holds, between Open and Close, which token to delete.
+	ephemeralTokenKey = "token"
+)
+
+var _ ephemeral.EphemeralResourceWithConfigure = (*ephemeralDeployToken)(nil)
+var _ ephemeral.EphemeralResourceWithClose = (*ephemeralDeployToken)(nil)
+
+type ephemeralDeployToken struct {
+	data *providerData
+}
+
+type ephemeralDeployTokenModel struct {
+	AccountID        types.String `tfsdk:"account_id"`
+	Name             types.String `tfsdk:"name"`
+	ExtraPermissions types.Set    `tfsdk:"extra_permissions"`
+	AllowedIPs       types.Set    `tfsdk:"allowed_ips"`
+	TTL              types.String `tfsdk:"ttl"`
+	ID               types.String `tfsdk:"id"`
+	Value            types.String `tfsdk:"value"`
+	ExpiresOn        types.String `tfsdk:"expires_on"`
+}
+
+type ephemeralTokenRef struct {
+	AccountID string `json:"account_id"`
+	ID        string `json:"id"`
+}
+
+func newEphemeralDeployToken() ephemeral.EphemeralResource { return &ephemeralDeployToken{} }
+
+func (e *ephemeralDeployToken) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_deploy_token"
+}
+
+func (e *ephemeralDeployToken) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A short-lived least-privilege deploy token (Workers Scripts Edit + Account Secrets Store Read on one " +
+			"account) for one Terraform run: created when the run needs it, deleted when the run ends, and expiring after `ttl` " +
+			"even if the run is killed. Its value never reaches state or plan; hand it to write-only arguments or provider blocks. " +
+			"Needs Terraform 1.10 or later.",
+		Attributes: map[string]schema.Attribute{
+			"account_id": schema.StringAttribute{
+				MarkdownDescription: "Cloudflare account id. Defaults to the provider's `account_id`.",
+				Optional:            true,
+				Validators:          []validator.String{accountIDValidator()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The token's name. Defaults to `terraform-ephemeral-deploy`.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, 120)},
+			},
+			"extra_permissions": schema.SetAttribute{
+				MarkdownDescription: "Names of further permission groups to grant.",
+				Optional:            true,
+				ElementType:         types.StringType,
+			},
+			"allowed_ips": schema.SetAttribute{
+				MarkdownDescription: "Only requests from these CIDR ranges may use the token.",
+				Optional:            true,
+				ElementType:         types.StringType,
+				Validators:          []validator.Set{setvalidator.ValueStringsAre(cidrValidator{})},
+			},
+			"ttl": schema.StringAttribute{
+				MarkdownDescription: "How long the token lives, as a Go duration such as `15m` (the default) or `1h`; between 1 minute and 24 hours.",
+				Optional:            true,
+				Validators:          []validator.String{durationValidator{min: time.Minute, max: 24 * time.Hour}},
+			},
+			"id":         schema.StringAttribute{MarkdownDescription: "The token id.", Computed: true},
+			"value":      schema.StringAttribute{MarkdownDescription: "The token's value.", Computed: true, Sensitive: true},
+			"expires_on": schema.StringAttribute{MarkdownDescription: "When the token stops working (RFC 3339).", Computed: true},
+		},
+	}
+}
+
+func (e *ephemeralDeployToken) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	e.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (e *ephemeralDeployToken) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
+	var config ephemeralDeployTokenModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	accountID := dataSourceAccountID(config.AccountID, e.data, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ttl := defaultEphemeralTTL
+	if !config.TTL.IsNull() {
+		ttl, _ = time.ParseDuration(config.TTL.ValueString())
+	}
+	name := config.Name.ValueString()
+	if name == "" {
+		name = "terraform-ephemeral-deploy"
+	}
+	names := desiredPermissionNames(ctx, deployTokenModel{ExtraPermissions: config.ExtraPermissions}, &resp.Diagnostics)
+	ids, err := e.data.permissions.resolve(ctx, e.data.client, accountID, names)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("extra_permissions"), "Unknown permission group", err.Error())
+		return
+	}
+	expiresOn := time.Now().Add(ttl).UTC().Truncate(time.Second).Format(time.RFC3339)
+	token, err := e.data.client.CreateAccountToken(ctx, cfclient.TokenSpec{
+		Name:               name,
+		AccountID:          accountID,
+		PermissionGroupIDs: ids,
+		AllowedIPs:         setStrings(ctx, config.AllowedIPs, &resp.Diagnostics),
+		ExpiresOn:          expiresOn,
+	})
+	if err != nil {
+		explainTokenError(&resp.Diagnostics, "create an ephemeral deploy token", err)
+		return
+	}
+	config.AccountID = types.StringValue(accountID)
+	config.Name = types.StringValue(name)
+	config.ID = types.StringValue(token.ID)
+	config.Value = types.StringValue(token.Value)
+	config.ExpiresOn = types.StringValue(expiresOn)
+	resp.Diagnostics.Append(resp.Result.Set(ctx, config)...)
+	ref, _ := json.Marshal(ephemeralTokenRef{AccountID: accountID, ID: token.ID})
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, ephemeralTokenKey, ref)...)
+}
+
+// Close deletes the token when the run no longer needs it.
+func (e *ephemeralDeployToken) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
+	raw, diags := req.Private.GetKey(ctx, ephemeralTokenKey)
+	resp.Diagnostics.Append(diags...)
+	var ref ephemeralTokenRef
+	if len(raw) == 0 || json.Unmarshal(raw, &ref) != nil {
+		return
+	}
+	if err := e.data.client.DeleteAccountToken(ctx, ref.AccountID, ref.ID); err != nil {
+		resp.Diagnostics.AddWarning("Could not delete the ephemeral deploy token",
+			fmt.Sprintf("Token %s stays until it expires: %v", ref.ID, err))
+	}
+}
