@@ -9,12 +9,22 @@ import (
 // The /__mock routes let tests steer and inspect the mock. They sit outside /client/v4, need no
 // token and answer plain JSON rather than Cloudflare envelopes, so no client mistakes them for
 // the API.
+//
+//	POST   /__mock/reset                      forget all state and the request log
+//	GET    /__mock/requests                   the request log (never bodies or headers)
+//	DELETE /__mock/requests                   clear the request log
+//	GET    /__mock/secrets/{id}/sha256        SHA-256 of a secret's value
+//	POST   /__mock/tokens/{id}/expire         set an API token's expires_on to now (tokens.go):
+//	                                          it reads as `expired` and is refused (401 code 1000)
+//	                                          at once; answers {"id","expires_on"}, 404
+//	                                          {"error":"token_not_found"} for an unknown id
 func (s *Server) controlMux() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /__mock/reset", s.resetControl)
 	mux.HandleFunc("GET /__mock/requests", s.listRequestsControl)
 	mux.HandleFunc("DELETE /__mock/requests", s.clearRequestsControl)
 	mux.HandleFunc("GET /__mock/secrets/{secret_id}/sha256", s.secretSHA256Control)
+	mux.HandleFunc("POST /__mock/tokens/{token_id}/expire", s.expireTokenControl)
 	return mux
 }
 

@@ -39,6 +39,8 @@ type reply struct {
 	status int
 	result any
 	info   *resultInfo
+	// messages is the envelope's `messages` (token verify answers one); nil writes [].
+	messages []errorItem
 }
 
 func ok(result any) reply       { return reply{status: http.StatusOK, result: result} }
@@ -104,10 +106,14 @@ func (c *call) firstJSONByte() byte {
 }
 
 func writeReply(w http.ResponseWriter, rep reply) {
+	messages := rep.messages
+	if messages == nil {
+		messages = []errorItem{}
+	}
 	writeJSON(w, rep.status, envelope{
 		Success:    true,
 		Errors:     []errorItem{},
-		Messages:   []errorItem{},
+		Messages:   messages,
 		Result:     rep.result,
 		ResultInfo: rep.info,
 	})

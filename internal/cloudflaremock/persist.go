@@ -14,12 +14,18 @@ import (
 type state struct {
 	Stores  map[string]*store  `json:"stores"`
 	Secrets map[string]*secret `json:"secrets"`
+	// Tokens are API tokens (tokens.go): their values are NOT in the file, only SHA-256 digests.
+	Tokens map[string]*apiToken `json:"tokens"`
+	// Workers are Workers scripts (workers.go) keyed by "<account>/<name>"; secret_text binding
+	// values are in them, like secret values.
+	Workers map[string]*workerScript `json:"workers"`
 	// Seq numbers objects in creation order, so lists stay stable when timestamps are equal.
 	Seq uint64 `json:"seq"`
 }
 
 func newState() *state {
-	return &state{Stores: map[string]*store{}, Secrets: map[string]*secret{}}
+	return &state{Stores: map[string]*store{}, Secrets: map[string]*secret{}, Tokens: map[string]*apiToken{},
+		Workers: map[string]*workerScript{}}
 }
 
 func (st *state) nextSeq() uint64 {
@@ -45,6 +51,9 @@ func loadState(path string) (*state, error) {
 	}
 	if st.Secrets == nil {
 		st.Secrets = map[string]*secret{}
+	}
+	if st.Tokens == nil {
+		st.Tokens = map[string]*apiToken{}
 	}
 	return st, nil
 }

@@ -47,11 +47,17 @@ const (
 )
 
 // Permissions a route can require, named after the permission groups of the API facts
-// ("Account Secrets Store Read/Write"). Only the admin token exists today and it holds them all;
-// tokens.go can hand out narrower grants without touching any route.
+// ("Account Secrets Store Read/Write"). The admin token holds them all; API tokens get them from
+// their policies' permission groups (permission_groups.go maps each group to what it grants).
 const (
 	permSecretsStoreRead  = "secrets_store.read"
 	permSecretsStoreWrite = "secrets_store.write"
+	// API tokens (tokens.go): "Account API Tokens Read/Write".
+	permAPITokensRead  = "api_tokens.read"
+	permAPITokensWrite = "api_tokens.write"
+	// Workers scripts (workers.go): "Workers Scripts Read/Write" (the dashboard's "Edit").
+	permWorkersScriptsRead  = "workers_scripts.read"
+	permWorkersScriptsWrite = "workers_scripts.write"
 )
 
 // Config sets up a Server. The zero value is a working server on DefaultAccountID.
@@ -122,6 +128,8 @@ func New(cfg Config) (*Server, error) {
 	for _, area := range [][]route{
 		s.storeRoutes(),
 		s.secretRoutes(),
+		s.tokenRoutes(),
+		s.workerRoutes(),
 	} {
 		for _, rt := range area {
 			s.addRoute(rt)
@@ -264,6 +272,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		writeError(w, apiErr)
 		return
 	}
+	if raw, isRaw := rep.result.(rawBody); isRaw { // a Worker's script content (workers.go)
+		raw.write(w, rep.status)
+		return
+	}
 	writeReply(w, rep)
 }
 
@@ -343,39 +355,66 @@ func (s *Server) delay(ctx context.Context) bool {
 	}
 }
 
-// grant is what a token may do: on which account, with which permissions.
+// grant is what the caller's token may do on the route's account (on a /user route: as the user).
 type grant struct {
-	accountID string
-	// permissions held; nil means every permission (the admin token).
+	accountID string // the route's account; "" on /user routes
+	tokenID   string // the caller's token (for the admin token, a stable made-up id)
+	admin     bool   // the admin token: every permission
+	// permissions held by a stored token (tokens.go computes them from its policies).
 	permissions map[string]bool
 }
 
 func (g grant) allows(permission string) bool {
-	return g.permissions == nil || g.permissions[permission]
+	return g.admin || g.permissions[permission]
 }
 
-// grantFor looks a bearer token up. Today only the admin token exists.
-func (s *Server) grantFor(token string) (grant, bool) {
-	if token == s.cfg.AdminToken {
-		return grant{accountID: s.cfg.AccountID}, true
+// grantFor identifies the bearer token and works out its grant for this request.
+//   - The admin token (Config.AdminToken) holds every permission on the configured account and
+//     stands for the mock's one user on /user routes; on another account it reaches nothing.
+//   - Any other token is looked up by the SHA-256 of its value: unknown is 401 code 1000 "Invalid
+//     API Token", and so is an account-owned token on a /user route (Cloudflare does not know
+//     account-owned tokens there). Then authenticateToken applies validity and IP rules, and
+//     tokenPermissions the policies (tokens.go).
+func (s *Server) grantFor(token string, rt route, c *call) (grant, *apiError) {
+	account, accountRoute := c.params["account_id"]
+	if s.isAdminToken(token) {
+		if accountRoute && account != s.cfg.AccountID {
+			return grant{}, forbiddenFor(rt)
+		}
+		return grant{accountID: account, tokenID: s.adminTokenID(), admin: true}, nil
 	}
-	return grant{}, false
-}
-
-// authorize applies the API facts' auth rules: an unknown token is 401 code 1000; a valid token
-// on an account it cannot reach, or without the route's permission, is 403 code 10000.
-func (s *Server) authorize(token string, rt route, c *call) (grant, *apiError) {
-	g, ok := s.grantFor(token)
-	if !ok {
+	t := s.tokenByValue(token)
+	if t == nil || (!accountRoute && t.AccountID != "") {
 		return grant{}, errInvalidToken
 	}
-	if account, scoped := c.params["account_id"]; scoped && account != g.accountID {
-		return grant{}, errForbidden
+	if apiErr := s.authenticateToken(t, c.req); apiErr != nil {
+		return grant{}, apiErr
 	}
-	if !g.allows(rt.permission) {
-		return grant{}, errForbidden
+	return grant{accountID: account, tokenID: t.ID, permissions: s.tokenPermissions(t, account, accountRoute)}, nil
+}
+
+// authorize applies the API facts' auth rules: an unknown, disabled, expired or not-yet-valid
+// token is 401 code 1000; a token used from outside its IP condition is 403 code 9109; a valid
+// token without the route's permission (on an account it cannot reach it holds none) is 403 code
+// 10000, or 9109 "Unauthorized to access requested resource" on the token routes. A route with no
+// permission (token verify) only needs a valid token.
+func (s *Server) authorize(token string, rt route, c *call) (grant, *apiError) {
+	g, apiErr := s.grantFor(token, rt, c)
+	if apiErr != nil {
+		return grant{}, apiErr
+	}
+	if rt.permission != "" && !g.allows(rt.permission) {
+		return grant{}, forbiddenFor(rt)
 	}
 	return g, nil
+}
+
+// forbiddenFor is the missing-permission answer of a route (API facts, "Transport").
+func forbiddenFor(rt route) *apiError {
+	if isTokenRoute(rt.pattern) {
+		return errTokenForbidden
+	}
+	return errForbidden
 }
 
 // bearerToken reads `Authorization: Bearer <token>`. Anything else, including a missing header,

@@ -378,3 +378,20 @@ resource "cfsecrets_secret" %[1]q {
 		},
 	))
 }
+
+// seedStoreWithSecrets creates the store and workers-scoped secrets out of band and returns the store id.
+func seedStoreWithSecrets(t *testing.T, mock *cfsecretstest.Mock, names ...string) string {
+	t.Helper()
+	store, err := mock.Client().CreateStore(context.Background(), mock.AccountID, "default_secrets_store")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var secrets []cfclient.NewSecret
+	for _, n := range names {
+		secrets = append(secrets, cfclient.NewSecret{Name: n, Value: "value-of-" + n, Scopes: []string{"workers"}})
+	}
+	if _, err := mock.Client().CreateSecrets(context.Background(), mock.AccountID, store.ID, secrets); err != nil {
+		t.Fatal(err)
+	}
+	return store.ID
+}

@@ -1,0 +1,52 @@
+package cfsecretstest
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cfclient"
+)
+
+// WorkerModule is a minimal module Worker that reads one Secrets Store binding.
+const WorkerModule = `export default {
+  async fetch(request, env) {
+    const key = await env.STRIPE_KEY.get();
+    return new Response(key ? "configured" : "missing");
+  },
+};
+`
+
+// RawBinding turns a binding's JSON into a cfclient.Binding, for bindings of any type.
+func RawBinding(t testing.TB, raw string) cfclient.Binding {
+	t.Helper()
+	var b cfclient.Binding
+	if err := json.Unmarshal([]byte(raw), &b); err != nil {
+		t.Fatalf("binding %s: %v", raw, err)
+	}
+	return b
+}
+
+// DeployWorker uploads a module Worker with bindings through the API, as `wrangler deploy` does.
+func (m *Mock) DeployWorker(t testing.TB, script string, bindings ...cfclient.Binding) {
+	t.Helper()
+	err := m.Client().UploadModuleWorker(context.Background(), m.AccountID, script, "2025-01-01",
+		[]cfclient.WorkerModule{{Name: "index.js", Content: WorkerModule}}, bindings)
+	if err != nil {
+		t.Fatalf("deploying Worker %s: %v", script, err)
+	}
+}
+
+// Bindings reads a Worker's bindings by name.
+func (m *Mock) Bindings(t testing.TB, script string) map[string]cfclient.Binding {
+	t.Helper()
+	bindings, err := m.Client().ScriptBindings(context.Background(), m.AccountID, script)
+	if err != nil {
+		t.Fatalf("reading the bindings of %s: %v", script, err)
+	}
+	byName := map[string]cfclient.Binding{}
+	for _, b := range bindings {
+		byName[b.Name] = b
+	}
+	return byName
+}
