@@ -11,6 +11,7 @@ import (
 
 	cloudflare "github.com/cloudflare/cloudflare-go/v4"
 	"github.com/cloudflare/cloudflare-go/v4/option"
+	"golang.org/x/time/rate"
 )
 
 // DefaultBaseURL is Cloudflare's public API.
@@ -22,6 +23,13 @@ type Config struct {
 	BaseURL    string
 	MaxRetries int
 	UserAgent  string
+	// RequestsPerSecond and Burst shape the client-side token bucket; zero means the defaults,
+	// which keep within Cloudflare's 1,200 requests per 5 minutes.
+	RequestsPerSecond float64
+	Burst             int
+	// PerResourceReads turns off shared listings, so every read is its own GET. It exists only
+	// to measure what sharing saves (BENCHMARKS.md).
+	PerResourceReads bool
 	// HTTPClient lets tests inject a transport; nil means http.DefaultClient.
 	HTTPClient *http.Client
 }
@@ -29,8 +37,14 @@ type Config struct {
 // Client is safe for concurrent use by every resource of one provider instance.
 type Client struct {
 	sdk *cloudflare.Client
-	// scriptLocks serialises read-merge-write edits of one Worker script's bindings.
-	scriptLocks keyedLocks
+	// bindingEdits serialises and merges edits of one Worker script's bindings.
+	bindingEdits bindingEdits
+
+	sharedReads    bool
+	storeSecrets   sharedLoads[map[string]Secret] // by account/store, secrets by id
+	scriptBindings sharedLoads[[]Binding]         // by account/script
+	accountTokens  sharedLoads[map[string]Token]  // by account, tokens by id
+	secretCreates  createBatcher
 }
 
 // New builds a Client. The SDK's own retry loop is switched off because it sleeps without
@@ -44,17 +58,27 @@ func New(cfg Config) *Client {
 	if httpClient == nil {
 		httpClient = http.DefaultClient
 	}
+	requestsPerSecond, burst := cfg.RequestsPerSecond, cfg.Burst
+	if requestsPerSecond <= 0 {
+		requestsPerSecond = DefaultRequestsPerSecond
+	}
+	if burst <= 0 {
+		burst = DefaultBurst
+	}
 	opts := []option.RequestOption{
 		option.WithBaseURL(strings.TrimSuffix(baseURL, "/") + "/"),
 		option.WithAPIToken(cfg.APIToken),
 		option.WithHTTPClient(httpClient),
 		option.WithMaxRetries(0),
-		option.WithMiddleware(logMiddleware, retryMiddleware(cfg.MaxRetries)),
+		// Outermost first: each retry attempt waits for the rate limit and is logged.
+		option.WithMiddleware(retryMiddleware(cfg.MaxRetries), rateLimitMiddleware(rate.NewLimiter(rate.Limit(requestsPerSecond), burst)), logMiddleware),
 	}
 	if cfg.UserAgent != "" {
 		opts = append(opts, option.WithHeader("User-Agent", cfg.UserAgent))
 	}
-	return &Client{sdk: cloudflare.NewClient(opts...)}
+	c := &Client{sdk: cloudflare.NewClient(opts...), sharedReads: !cfg.PerResourceReads}
+	c.secretCreates.send = c.CreateSecrets
+	return c
 }
 
 // envelope is Cloudflare's answer wrapper, decoded into the provider's own result types.

@@ -19,6 +19,9 @@ const (
 	CodeAuthentication    = 10000
 	CodeScriptNotFound    = 10007
 	CodeBindingAuthFailed = 10021
+	// MessageBindingAuthFailed tells the Secrets Store binding refusal apart from the other
+	// upload errors Cloudflare also numbers 10021.
+	MessageBindingAuthFailed = "failed to fetch secrets store binding due to authorization error - check deploy permissions and secret scopes"
 )
 
 // APIError is an error answer from Cloudflare. Its text holds the status and Cloudflare's own

@@ -2,6 +2,9 @@ package cfclient
 
 import (
 	"context"
+	"errors"
+	"maps"
+	"net/http"
 
 	cloudflare "github.com/cloudflare/cloudflare-go/v4"
 	"github.com/cloudflare/cloudflare-go/v4/secrets_store"
@@ -41,22 +44,66 @@ type SecretFilter struct {
 	Scopes []string
 }
 
+var errUnexpectedCreateAnswer = errors.New("cloudflare answered a secret create with a different number of secrets than were sent")
+
+// CreateSecret creates one secret. Creates in the same store that arrive together go out as one
+// bulk request (see createBatcher).
+func (c *Client) CreateSecret(ctx context.Context, accountID, storeID string, secret NewSecret) (Secret, error) {
+	return c.secretCreates.create(ctx, accountID, storeID, secret)
+}
+
 // CreateSecrets creates secrets in one request; the result is in the order of the request.
 func (c *Client) CreateSecrets(ctx context.Context, accountID, storeID string, secrets []NewSecret) ([]Secret, error) {
 	var env envelope[[]Secret]
 	_, err := c.sdk.SecretsStore.Stores.Secrets.New(ctx, storeID, secrets_store.StoreSecretNewParams{
 		AccountID: cloudflare.F(accountID),
 	}, secretCreateWithComments(secrets), into(&env))
+	if err == nil {
+		c.rememberSecrets(accountID, storeID, env.Result...)
+	}
 	return env.Result, translate(err)
 }
 
-// GetSecret reads one secret's metadata.
+// GetSecret reads one secret's metadata. Reads of one store share one paged listing per
+// provider instance, so a plan of N secrets costs ceil(N/100) requests, not N.
 func (c *Client) GetSecret(ctx context.Context, accountID, storeID, secretID string) (Secret, error) {
+	if c.sharedReads {
+		secrets, err := c.storeSecrets.get(ctx, accountID+"/"+storeID, func(ctx context.Context) (map[string]Secret, error) {
+			listed, err := c.ListSecrets(ctx, accountID, storeID, SecretFilter{})
+			byID := make(map[string]Secret, len(listed))
+			for _, s := range listed {
+				byID[s.ID] = s
+			}
+			return byID, err
+		})
+		if err != nil {
+			return Secret{}, err
+		}
+		if secret, ok := secrets[secretID]; ok {
+			return secret, nil
+		}
+		return Secret{}, &APIError{Status: http.StatusNotFound, Errors: []ErrorDetail{{Code: CodeBadRequest, Message: "secret_not_found"}}}
+	}
 	var env envelope[Secret]
 	_, err := c.sdk.SecretsStore.Stores.Secrets.Get(ctx, storeID, secretID, secrets_store.StoreSecretGetParams{
 		AccountID: cloudflare.F(accountID),
 	}, into(&env))
 	return env.Result, translate(err)
+}
+
+// rememberSecrets puts what a write returned into the store's shared listing, if one is loaded.
+func (c *Client) rememberSecrets(accountID, storeID string, secrets ...Secret) {
+	c.storeSecrets.update(accountID+"/"+storeID, func(old map[string]Secret) map[string]Secret {
+		updated := maps.Clone(old)
+		for _, s := range secrets {
+			if s.Status == "deleted" {
+				delete(updated, s.ID)
+			} else {
+				updated[s.ID] = s
+			}
+		}
+		return updated
+	})
 }
 
 // ListSecrets returns every secret of the store that matches filter, following pages.
@@ -85,6 +132,9 @@ func (c *Client) UpdateSecret(ctx context.Context, accountID, storeID, secretID 
 	_, err := c.sdk.SecretsStore.Stores.Secrets.Edit(ctx, storeID, secretID, secrets_store.StoreSecretEditParams{
 		AccountID: cloudflare.F(accountID),
 	}, secretPatchFields(patch), into(&env))
+	if err == nil {
+		c.rememberSecrets(accountID, storeID, env.Result)
+	}
 	return env.Result, translate(err)
 }
 
@@ -94,10 +144,11 @@ func (c *Client) DeleteSecret(ctx context.Context, accountID, storeID, secretID 
 	_, err := c.sdk.SecretsStore.Stores.Secrets.Delete(ctx, storeID, secretID, secrets_store.StoreSecretDeleteParams{
 		AccountID: cloudflare.F(accountID),
 	}, into(&env))
-	if err = translate(err); IsNotFound(err) {
-		return nil
+	if err = translate(err); err != nil && !IsNotFound(err) {
+		return err
 	}
-	return err
+	c.rememberSecrets(accountID, storeID, Secret{ID: secretID, Status: "deleted"})
+	return nil
 }
 
 // DeleteSecrets deletes several secrets of one store in one request.
@@ -106,5 +157,11 @@ func (c *Client) DeleteSecrets(ctx context.Context, accountID, storeID string, s
 	_, err := c.sdk.SecretsStore.Stores.Secrets.BulkDelete(ctx, storeID, secrets_store.StoreSecretBulkDeleteParams{
 		AccountID: cloudflare.F(accountID),
 	}, bulkDeleteIDs(secretIDs), into(&env))
-	return translate(err)
+	if err != nil {
+		return translate(err)
+	}
+	for _, id := range secretIDs {
+		c.rememberSecrets(accountID, storeID, Secret{ID: id, Status: "deleted"})
+	}
+	return nil
 }

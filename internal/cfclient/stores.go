@@ -57,5 +57,8 @@ func (c *Client) DeleteStore(ctx context.Context, accountID, storeID string, for
 	_, err := c.sdk.SecretsStore.Stores.Delete(ctx, storeID, secrets_store.StoreDeleteParams{
 		AccountID: cloudflare.F(accountID),
 	}, append(opts, into(&env))...)
+	if err == nil {
+		c.storeSecrets.update(accountID+"/"+storeID, func(map[string]Secret) map[string]Secret { return map[string]Secret{} })
+	}
 	return translate(err)
 }

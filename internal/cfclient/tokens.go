@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"time"
 
@@ -82,6 +83,9 @@ func (c *Client) CreateAccountToken(ctx context.Context, spec TokenSpec) (Token,
 		NotBefore: params.NotBefore,
 		ExpiresOn: params.ExpiresOn,
 	}, into(&env))
+	if err == nil {
+		c.rememberToken(spec.AccountID, env.Result.ID, &env.Result)
+	}
 	return env.Result, translate(err)
 }
 
@@ -96,24 +100,69 @@ func (c *Client) UpdateAccountToken(ctx context.Context, tokenID string, spec To
 		AccountID: cloudflare.F(spec.AccountID),
 		Token:     params,
 	}, into(&env))
+	if err == nil {
+		c.rememberToken(spec.AccountID, tokenID, &env.Result)
+	}
 	return env.Result, translate(err)
 }
 
-// GetAccountToken reads a token (without its value).
+// GetAccountToken reads a token (without its value). Reads share one paged listing of the
+// account's tokens per provider instance.
 func (c *Client) GetAccountToken(ctx context.Context, accountID, tokenID string) (Token, error) {
-	var env envelope[Token]
-	_, err := c.sdk.Accounts.Tokens.Get(ctx, tokenID, accounts.TokenGetParams{AccountID: cloudflare.F(accountID)}, into(&env))
-	return env.Result, translate(err)
+	if !c.sharedReads {
+		var env envelope[Token]
+		_, err := c.sdk.Accounts.Tokens.Get(ctx, tokenID, accounts.TokenGetParams{AccountID: cloudflare.F(accountID)}, into(&env))
+		return env.Result, translate(err)
+	}
+	tokens, err := c.accountTokens.get(ctx, accountID, func(ctx context.Context) (map[string]Token, error) {
+		listed, err := collectPages(func(page int) ([]Token, *resultInfo, error) {
+			var env envelope[[]Token]
+			_, err := c.sdk.Accounts.Tokens.List(ctx, accounts.TokenListParams{
+				AccountID: cloudflare.F(accountID),
+				Page:      cloudflare.F(float64(page)),
+				PerPage:   cloudflare.F(float64(maxPerPage)),
+			}, into(&env))
+			return env.Result, env.ResultInfo, translate(err)
+		})
+		byID := make(map[string]Token, len(listed))
+		for _, t := range listed {
+			byID[t.ID] = t
+		}
+		return byID, err
+	})
+	if err != nil {
+		return Token{}, err
+	}
+	if token, ok := tokens[tokenID]; ok {
+		return token, nil
+	}
+	return Token{}, &APIError{Status: http.StatusNotFound, Errors: []ErrorDetail{{Code: 1003, Message: "Invalid token id"}}}
+}
+
+// rememberToken puts a written token into the shared listing; a nil token removes the id.
+func (c *Client) rememberToken(accountID, tokenID string, token *Token) {
+	c.accountTokens.update(accountID, func(old map[string]Token) map[string]Token {
+		updated := maps.Clone(old)
+		if token == nil {
+			delete(updated, tokenID)
+		} else {
+			stored := *token
+			stored.Value = ""
+			updated[tokenID] = stored
+		}
+		return updated
+	})
 }
 
 // DeleteAccountToken deletes a token. A token that is already gone is not an error.
 func (c *Client) DeleteAccountToken(ctx context.Context, accountID, tokenID string) error {
 	var env envelope[any]
 	_, err := c.sdk.Accounts.Tokens.Delete(ctx, tokenID, accounts.TokenDeleteParams{AccountID: cloudflare.F(accountID)}, into(&env))
-	if err = translate(err); IsNotFound(err) {
-		return nil
+	if err = translate(err); err != nil && !IsNotFound(err) {
+		return err
 	}
-	return err
+	c.rememberToken(accountID, tokenID, nil)
+	return nil
 }
 
 // RollAccountToken gives the token a new value; the old one stops working at once.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	cloudflare "github.com/cloudflare/cloudflare-go/v4"
 	"github.com/cloudflare/cloudflare-go/v4/workers"
@@ -55,7 +56,18 @@ type scriptSettings struct {
 }
 
 // ScriptBindings reads the bindings of a Worker script. A missing script answers 404 code 10007.
+// Reads of one script share one settings GET per provider instance.
 func (c *Client) ScriptBindings(ctx context.Context, accountID, scriptName string) ([]Binding, error) {
+	if !c.sharedReads {
+		return c.fetchBindings(ctx, accountID, scriptName)
+	}
+	bindings, err := c.scriptBindings.get(ctx, accountID+"/"+scriptName, func(ctx context.Context) ([]Binding, error) {
+		return c.fetchBindings(ctx, accountID, scriptName)
+	})
+	return slices.Clone(bindings), err
+}
+
+func (c *Client) fetchBindings(ctx context.Context, accountID, scriptName string) ([]Binding, error) {
 	var env envelope[scriptSettings]
 	_, err := c.sdk.Workers.Scripts.ScriptAndVersionSettings.Get(ctx, scriptName, workers.ScriptScriptAndVersionSettingGetParams{
 		AccountID: cloudflare.F(accountID),
@@ -63,26 +75,57 @@ func (c *Client) ScriptBindings(ctx context.Context, accountID, scriptName strin
 	return env.Result.Bindings, translate(err)
 }
 
-// EditScriptBindings changes a script's bindings: it reads them, lets edit change the list, and
-// writes the whole list back (a settings PATCH replaces every binding). Edits of the same script
-// are serialised inside this client, so parallel resources on one script never lose each other's
-// binding. An edit that returns an error writes nothing.
-func (c *Client) EditScriptBindings(ctx context.Context, accountID, scriptName string, edit func([]Binding) ([]Binding, error)) ([]Binding, error) {
-	unlock := c.scriptLocks.lock(accountID + "/" + scriptName)
-	defer unlock()
-	current, err := c.ScriptBindings(ctx, accountID, scriptName)
-	if err != nil {
-		return nil, err
-	}
-	edited, err := edit(current)
-	if err != nil {
-		return nil, err
-	}
+// EditScriptBindings changes a script's bindings: edit gets the current list and returns the
+// new one; an edit that returns an error writes nothing and gets that error back. A settings
+// PATCH replaces every binding, so edits of one script are never interleaved: those that arrive
+// while a write is in flight are merged into the next write (see bindingEdits).
+func (c *Client) EditScriptBindings(ctx context.Context, accountID, scriptName string, edit func([]Binding) ([]Binding, error)) error {
+	key := accountID + "/" + scriptName
+	return c.bindingEdits.submit(ctx, key, edit, func(ctx context.Context, edits []*bindingEdit) {
+		current, err := c.ScriptBindings(ctx, accountID, scriptName)
+		if err != nil {
+			for _, e := range edits {
+				e.done <- err
+			}
+			return
+		}
+		merged, accepted := applyEdits(current, edits)
+		if len(accepted) == 0 {
+			return
+		}
+		err = c.patchBindings(ctx, accountID, scriptName, merged)
+		if err == nil || len(accepted) == 1 {
+			for _, e := range accepted {
+				e.done <- err
+			}
+			return
+		}
+		// Cloudflare refused the merged list (e.g. 10021 for one binding): write the edits one
+		// at a time so each gets its own answer.
+		for _, e := range accepted {
+			current, err := c.ScriptBindings(ctx, accountID, scriptName)
+			if err == nil {
+				var next []Binding
+				if next, err = e.change(current); err == nil {
+					err = c.patchBindings(ctx, accountID, scriptName, next)
+				}
+			}
+			e.done <- err
+		}
+	})
+}
+
+// patchBindings writes the whole list and remembers what Cloudflare answered.
+func (c *Client) patchBindings(ctx context.Context, accountID, scriptName string, bindings []Binding) error {
 	var env envelope[scriptSettings]
-	_, err = c.sdk.Workers.Scripts.ScriptAndVersionSettings.Edit(ctx, scriptName, workers.ScriptScriptAndVersionSettingEditParams{
+	_, err := c.sdk.Workers.Scripts.ScriptAndVersionSettings.Edit(ctx, scriptName, workers.ScriptScriptAndVersionSettingEditParams{
 		AccountID: cloudflare.F(accountID),
-	}, settingsPatchBindings(edited), into(&env))
-	return env.Result.Bindings, translate(err)
+	}, settingsPatchBindings(bindings), into(&env))
+	if err != nil {
+		return translate(err)
+	}
+	c.scriptBindings.update(accountID+"/"+scriptName, func([]Binding) []Binding { return env.Result.Bindings })
+	return nil
 }
 
 // WorkerModule is one JavaScript module of a Worker upload.

@@ -35,14 +35,6 @@ func (pg *permissionGroup) view() permissionGroupView {
 	return permissionGroupView{ID: pg.ID, Name: pg.Name, Scopes: slices.Clone(pg.Scopes)}
 }
 
-// The Workers Scripts permission strings. workers.go declares them as permWorkersScriptsRead and
-// permWorkersScriptsWrite for its routes; the catalogue spells them out so this file does not
-// depend on the order in which the two areas land. TestPermissionGroupGrants pins them.
-const (
-	grantWorkersScriptsRead  = "workers_scripts.read"
-	grantWorkersScriptsWrite = "workers_scripts.write"
-)
-
 // permissionGroups is the catalogue, sorted by name at start-up.
 //
 // IDs: the five groups of the API facts ("Permission groups") carry Cloudflare's real ids, and
@@ -52,9 +44,9 @@ const (
 var permissionGroups = sortedGroups([]*permissionGroup{
 	// Real ids (API facts).
 	{ID: "e086da7e2179491d91ee5f35b3ca210a", Name: "Workers Scripts Write", Scopes: []string{scopeAccount},
-		grants: []string{grantWorkersScriptsRead, grantWorkersScriptsWrite}},
+		grants: []string{permWorkersScriptsRead, permWorkersScriptsWrite}},
 	{ID: "1a71c399035b4950a1bd1466bbe4f420", Name: "Workers Scripts Read", Scopes: []string{scopeAccount},
-		grants: []string{grantWorkersScriptsRead}},
+		grants: []string{permWorkersScriptsRead}},
 	{ID: "adc8fa2bc6124928a8b3314dc63a1235", Name: "Account Secrets Store Write", Scopes: []string{scopeAccount},
 		grants: []string{permSecretsStoreRead, permSecretsStoreWrite}},
 	{ID: "5e33b7d77788455c9fdf18cbd38ee5a0", Name: "Account Secrets Store Read", Scopes: []string{scopeAccount},

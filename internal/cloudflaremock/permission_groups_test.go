@@ -65,8 +65,7 @@ func TestPermissionGroupCatalogue(t *testing.T) {
 	}
 }
 
-// TestPermissionGroupGrants pins what each group grants in the mock. The Workers strings must
-// equal workers.go's permWorkersScriptsRead/Write.
+// TestPermissionGroupGrants pins what each group grants in the mock.
 func TestPermissionGroupGrants(t *testing.T) {
 	tests := map[string][]string{
 		"Workers Scripts Write":       {"workers_scripts.read", "workers_scripts.write"},
@@ -84,7 +83,8 @@ func TestPermissionGroupGrants(t *testing.T) {
 			t.Errorf("%s grants %v, want %v", name, got, grants)
 		}
 	}
-	if permSecretsStoreRead != "secrets_store.read" || permAPITokensWrite != "api_tokens.write" || permAPITokensRead != "api_tokens.read" {
+	if permSecretsStoreRead != "secrets_store.read" || permAPITokensWrite != "api_tokens.write" || permAPITokensRead != "api_tokens.read" ||
+		permWorkersScriptsRead != "workers_scripts.read" || permWorkersScriptsWrite != "workers_scripts.write" {
 		t.Errorf("permission constants changed")
 	}
 }

@@ -4,9 +4,11 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strconv"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -24,6 +26,9 @@ const (
 	envAPIToken  = "CLOUDFLARE_API_TOKEN"
 	envAccountID = "CLOUDFLARE_ACCOUNT_ID"
 	envBaseURL   = "CLOUDFLARE_BASE_URL"
+	// envPerResourceReads turns off shared listings. Undocumented on purpose: it exists so the
+	// benchmark can show what sharing saves.
+	envPerResourceReads = "CFSECRETS_PER_RESOURCE_READS"
 
 	defaultMaxRetries = 4
 )
@@ -39,6 +44,9 @@ type providerModel struct {
 	AccountID  types.String `tfsdk:"account_id"`
 	BaseURL    types.String `tfsdk:"base_url"`
 	MaxRetries types.Int64  `tfsdk:"max_retries"`
+	// RequestsPerSecond and Burst shape the client-side rate limit.
+	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
+	Burst             types.Int64   `tfsdk:"burst"`
 }
 
 // providerData is what every resource and data source receives from Configure.
@@ -88,6 +96,19 @@ func (p *cfsecretsProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
+			"requests_per_second": schema.Float64Attribute{
+				MarkdownDescription: fmt.Sprintf("Client-side rate limit: requests per second refilled into the provider's token bucket. "+
+					"Cloudflare allows 1,200 requests per 5 minutes per user; the default %v/s with a burst of %d can never exceed that "+
+					"(%d + %v x 300 = 1,200). Lower it when several Terraform runs share one token.", cfclient.DefaultRequestsPerSecond,
+					cfclient.DefaultBurst, cfclient.DefaultBurst, cfclient.DefaultRequestsPerSecond),
+				Optional:   true,
+				Validators: []validator.Float64{float64validator.Between(0.01, 1000)},
+			},
+			"burst": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("Client-side rate limit: how many requests may go out at once before the rate applies. Defaults to %d.", cfclient.DefaultBurst),
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.Between(1, 1200)},
+			},
 		},
 	}
 }
@@ -121,10 +142,13 @@ func (p *cfsecretsProvider) Configure(ctx context.Context, req provider.Configur
 	}
 	data := &providerData{
 		client: cfclient.New(cfclient.Config{
-			APIToken:   token,
-			BaseURL:    stringOrEnv(config.BaseURL, envBaseURL),
-			MaxRetries: maxRetries,
-			UserAgent:  "terraform-provider-cfsecrets/" + p.version,
+			APIToken:          token,
+			BaseURL:           stringOrEnv(config.BaseURL, envBaseURL),
+			MaxRetries:        maxRetries,
+			UserAgent:         "terraform-provider-cfsecrets/" + p.version,
+			RequestsPerSecond: config.RequestsPerSecond.ValueFloat64(),
+			Burst:             int(config.Burst.ValueInt64()),
+			PerResourceReads:  os.Getenv(envPerResourceReads) != "",
 		}),
 		accountID:   accountID,
 		permissions: &permissionCatalog{},

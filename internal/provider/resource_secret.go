@@ -172,20 +172,17 @@ func (r *secretResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	scopes := setStrings(ctx, plan.Scopes, &resp.Diagnostics)
 	accountID, storeID := plan.AccountID.ValueString(), plan.StoreID.ValueString()
-	created, err := r.data.client.CreateSecrets(ctx, accountID, storeID, []cfclient.NewSecret{{
+	created, err := r.data.client.CreateSecret(ctx, accountID, storeID, cfclient.NewSecret{
 		Name:    plan.Name.ValueString(),
 		Value:   config.ValueWO.ValueString(),
 		Scopes:  scopes,
 		Comment: plan.Comment.ValueString(),
-	}})
-	if err == nil && len(created) != 1 {
-		err = fmt.Errorf("Cloudflare answered the create with %d secrets instead of one", len(created))
-	}
+	})
 	if err != nil {
 		r.explainWriteError(&resp.Diagnostics, "create", plan, err)
 		return
 	}
-	resp.Diagnostics.Append(plan.fill(ctx, created[0])...)
+	resp.Diagnostics.Append(plan.fill(ctx, created)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 

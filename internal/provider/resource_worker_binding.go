@@ -174,7 +174,7 @@ func (r *workerBindingResource) Delete(ctx context.Context, req resource.DeleteR
 		return
 	}
 	name := state.Name.ValueString()
-	_, err := r.data.client.EditScriptBindings(ctx, state.AccountID.ValueString(), state.ScriptName.ValueString(),
+	err := r.data.client.EditScriptBindings(ctx, state.AccountID.ValueString(), state.ScriptName.ValueString(),
 		func(bindings []cfclient.Binding) ([]cfclient.Binding, error) {
 			return slices.DeleteFunc(bindings, func(b cfclient.Binding) bool {
 				return b.Name == name && b.Type == cfclient.BindingTypeSecretsStore
@@ -204,7 +204,7 @@ var errBindingTypeConflict = errors.New("binding name taken by another type")
 func (r *workerBindingResource) write(ctx context.Context, plan workerBindingModel, diags *diag.Diagnostics) {
 	want := cfclient.NewSecretsStoreBinding(plan.Name.ValueString(), plan.StoreID.ValueString(), plan.SecretName.ValueString())
 	var conflicting cfclient.Binding
-	_, err := r.data.client.EditScriptBindings(ctx, plan.AccountID.ValueString(), plan.ScriptName.ValueString(),
+	err := r.data.client.EditScriptBindings(ctx, plan.AccountID.ValueString(), plan.ScriptName.ValueString(),
 		func(bindings []cfclient.Binding) ([]cfclient.Binding, error) {
 			i := slices.IndexFunc(bindings, func(b cfclient.Binding) bool { return b.Name == want.Name })
 			switch {
@@ -237,7 +237,7 @@ func (r *workerBindingResource) explainWriteError(ctx context.Context, plan work
 		diags.AddAttributeError(path.Root("script_name"), "The Worker does not exist",
 			fmt.Sprintf("Account %s has no Worker named %q. A binding attaches to a deployed Worker: deploy it first "+
 				"(for example with `wrangler deploy`), then apply again.", plan.AccountID.ValueString(), script))
-	case cfclient.HasCode(err, cfclient.CodeBindingAuthFailed, ""):
+	case cfclient.HasCode(err, cfclient.CodeBindingAuthFailed, cfclient.MessageBindingAuthFailed):
 		diags.AddError("Cloudflare refused the Secrets Store binding (error 10021)",
 			fmt.Sprintf("Binding %s on Worker %q: %s\n\n%s", plan.Name.ValueString(), script, r.cause10021(ctx, plan), leastPrivilegeFix))
 	default:

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Terraform installs the provider built from this checkout from a local filesystem mirror, the
+// way it installs any released provider, so `terraform init` works (local modules included) and
+// never reaches a registry. dev_overrides would not do: `init` still asks the registry for an
+// overridden provider, and fails offline.
+const (
+	providerSource = "registry.terraform.io/cfsecrets/cfsecrets"
+	// providerVersion is the version the mirror offers. It must be a release version: Terraform
+	// never selects a pre-release (0.1.0-dev) unless a configuration pins it exactly.
+	providerVersion = "0.1.0"
+	// minTerraform is the first release with write-only attributes.
+	minTerraformMajor, minTerraformMinor = 1, 11
+)
+
+// repoRoot is the directory of this checkout's go.mod, found the way the go command finds it, so
+// the demo and its tests work from any directory inside the checkout.
+func repoRoot(ctx context.Context) (string, error) {
+	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("finding the checkout with `go env GOMOD`: %w", err)
+	}
+	gomod := strings.TrimSpace(string(out))
+	if gomod == "" || gomod == os.DevNull {
+		return "", errors.New("run the demo from inside the terraform-provider-cfsecrets checkout (no go.mod found)")
+	}
+	return filepath.Dir(gomod), nil
+}
+
+// mirror is a filesystem mirror holding one provider package, and the CLI configuration that
+// makes Terraform install from it and from nowhere else.
+type mirror struct {
+	Dir        string // the mirror root
+	Binary     string // the provider executable inside it
+	ConfigFile string // the CLI configuration, for TF_CLI_CONFIG_FILE
+	Config     string // its content
+}
+
+// buildMirror builds the provider from the checkout at root into a filesystem mirror under dir,
+// in the unpacked layout <host>/<namespace>/<type>/<version>/<os>_<arch>/, and writes a CLI
+// configuration whose only installation method is that mirror: there is no `direct` block, so
+// Terraform fails instead of reaching a registry for anything else.
+func buildMirror(ctx context.Context, root, dir string) (*mirror, string, error) {
+	m := &mirror{Dir: filepath.Join(dir, "providers")}
+	platformDir := filepath.Join(m.Dir, filepath.FromSlash(providerSource), providerVersion, runtime.GOOS+"_"+runtime.GOARCH)
+	if err := os.MkdirAll(platformDir, 0o755); err != nil {
+		return nil, "", err
+	}
+	m.Binary = filepath.Join(platformDir, "terraform-provider-cfsecrets_v"+providerVersion)
+	args := []string{"build", "-ldflags", "-X main.version=" + providerVersion, "-o", m.Binary, "."}
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return nil, "", fmt.Errorf("building the provider: %w\n%s", err, out)
+	}
+	m.Config = fmt.Sprintf(`provider_installation {
+  filesystem_mirror {
+    path    = %q
+    include = [%q]
+  }
+}
+`, m.Dir, providerSource)
+	m.ConfigFile = filepath.Join(dir, "terraform.rc")
+	if err := os.WriteFile(m.ConfigFile, []byte(m.Config), 0o644); err != nil {
+		return nil, "", err
+	}
+	return m, "go " + strings.Join(args, " "), nil
+}
+
+// checkTerraform makes sure the CLI exists and supports write-only attributes, and says what to
+// do when it does not: the demo never downloads Terraform.
+func checkTerraform(ctx context.Context, path string) (string, error) {
+	out, err := exec.CommandContext(ctx, path, "version", "-json").Output()
+	if err != nil {
+		return "", fmt.Errorf("the demo needs the terraform CLI %d.%d or later; running %q failed: %w "+
+			"(install Terraform, or set TERRAFORM=/path/to/terraform)", minTerraformMajor, minTerraformMinor, path, err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		return "", fmt.Errorf("reading `%s version -json`: %w", path, err)
+	}
+	parts := strings.SplitN(v.Version, ".", 3)
+	major, errMajor := strconv.Atoi(parts[0])
+	minor := -1
+	if len(parts) > 1 {
+		minor, _ = strconv.Atoi(parts[1])
+	}
+	if errMajor != nil || major < minTerraformMajor || (major == minTerraformMajor && minor < minTerraformMinor) {
+		return "", fmt.Errorf("the demo needs terraform %d.%d or later (write-only attributes); %s is %s",
+			minTerraformMajor, minTerraformMinor, path, v.Version)
+	}
+	return v.Version, nil
+}
+
+// terraformEnv is the environment every terraform command runs with: the caller's, minus any
+// TF_* or CLOUDFLARE_* setting that could point it elsewhere (a data dir, a log file, proto
+// dumps, a real account), plus the mirror's CLI configuration and extra.
+func terraformEnv(m *mirror, extra ...string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "TF_") || strings.HasPrefix(kv, "CLOUDFLARE_") || strings.HasPrefix(kv, "CHECKPOINT_") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	env = append(env,
+		"TF_CLI_CONFIG_FILE="+m.ConfigFile,
+		"TF_IN_AUTOMATION=1",
+		"TF_INPUT=0",
+		"CHECKPOINT_DISABLE=1",
+	)
+	return append(env, extra...)
+}
+
+// result is what one terraform command printed (stdout and stderr interleaved) and its exit code.
+type result struct {
+	Output   string
+	ExitCode int
+	Took     time.Duration
+}
+
+// runTerraform runs terraform in dir. A non-zero exit is a result, not an error: callers decide
+// which codes they expect. When ctx ends, terraform gets an interrupt and time to stop cleanly.
+func runTerraform(ctx context.Context, path, dir string, env []string, args ...string) (result, error) {
+	cmd := exec.CommandContext(ctx, path, args...)
+	cmd.Dir = dir
+	cmd.Env = env
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 20 * time.Second
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err := cmd.Run()
+	res := result{Output: out.String(), Took: time.Since(start)}
+	var exitErr *exec.ExitError
+	switch {
+	case ctx.Err() != nil:
+		return res, ctx.Err()
+	case errors.As(err, &exitErr):
+		res.ExitCode = exitErr.ExitCode()
+	case err != nil:
+		return res, fmt.Errorf("running terraform %s: %w", strings.Join(args, " "), err)
+	}
+	return res, nil
+}
+
+// copyTree copies the Terraform files under src to dst, leaving out anything a local terraform
+// run may have left there (.terraform, state, lock files), so runs start clean and write nothing
+// into the checkout.
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		name := d.Name()
+		switch {
+		case d.IsDir() && name == ".terraform":
+			return filepath.SkipDir
+		case d.IsDir():
+			return os.MkdirAll(target, 0o755)
+		case name == ".terraform.lock.hcl" || strings.HasSuffix(name, ".tfstate") || strings.HasSuffix(name, ".tfstate.backup"):
+			return nil
+		}
+		return copyFile(path, target)
+	})
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
