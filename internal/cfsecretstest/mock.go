@@ -111,3 +111,15 @@ func SHA256(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])
 }
+
+// ExpireToken makes the mock treat an API token as expired from now on.
+func (m *Mock) ExpireToken(t testing.TB, tokenID string) {
+	t.Helper()
+	var answer map[string]string
+	m.control(t, http.MethodPost, "/__mock/tokens/"+tokenID+"/expire", &answer)
+}
+
+// ClientWithToken is an API client that authenticates with token, e.g. a deploy token from state.
+func (m *Mock) ClientWithToken(token string) *cfclient.Client {
+	return cfclient.New(cfclient.Config{APIToken: token, BaseURL: m.BaseURL})
+}

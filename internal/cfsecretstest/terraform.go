@@ -165,3 +165,12 @@ func writeFile(t testing.TB, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+// RequiredProviders is the terraform block every CLI test configuration starts with.
+const RequiredProviders = `
+terraform {
+  required_providers {
+    cfsecrets = { source = "cfsecrets/cfsecrets" }
+  }
+}
+`

@@ -129,8 +129,6 @@ func (e *ephemeralDeployToken) Open(ctx context.Context, req ephemeral.OpenReque
 		explainTokenError(&resp.Diagnostics, "create an ephemeral deploy token", err)
 		return
 	}
-	config.AccountID = types.StringValue(accountID)
-	config.Name = types.StringValue(name)
 	config.ID = types.StringValue(token.ID)
 	config.Value = types.StringValue(token.Value)
 	config.ExpiresOn = types.StringValue(expiresOn)

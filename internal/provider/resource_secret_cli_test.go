@@ -14,12 +14,7 @@ import (
 // These tests drive the real terraform CLI and the provider binary built from this checkout,
 // so they see exactly the files and logs a user's run leaves behind.
 
-const secretModule = `
-terraform {
-  required_providers {
-    cfsecrets = { source = "cfsecrets/cfsecrets" }
-  }
-}
+const secretModule = cfsecretstest.RequiredProviders + `
 variable "stripe_key" {
   type      = string
   ephemeral = true
