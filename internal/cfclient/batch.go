@@ -1,6 +1,7 @@
 package cfclient
 
 import (
+	"cmp"
 	"context"
 	"sync"
 	"time"
@@ -84,7 +85,7 @@ func (b *createBatcher) flush(key string, batch *createBatch) {
 		return
 	}
 	if len(batch.items) == 1 {
-		batch.results[0] <- createResult{err: err}
+		batch.results[0] <- createResult{err: cmp.Or(err, errUnexpectedCreateAnswer)}
 		return
 	}
 	// Cloudflare checks a whole bulk create before creating any of it, so one bad secret (a name

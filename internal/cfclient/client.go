@@ -40,6 +40,7 @@ type Client struct {
 	// bindingEdits serialises and merges edits of one Worker script's bindings.
 	bindingEdits bindingEdits
 
+	maxRetries     int
 	sharedReads    bool
 	storeSecrets   sharedLoads[map[string]Secret] // by account/store, secrets by id
 	scriptBindings sharedLoads[[]Binding]         // by account/script
@@ -76,8 +77,8 @@ func New(cfg Config) *Client {
 	if cfg.UserAgent != "" {
 		opts = append(opts, option.WithHeader("User-Agent", cfg.UserAgent))
 	}
-	c := &Client{sdk: cloudflare.NewClient(opts...), sharedReads: !cfg.PerResourceReads}
-	c.secretCreates.send = c.CreateSecrets
+	c := &Client{sdk: cloudflare.NewClient(opts...), maxRetries: cfg.MaxRetries, sharedReads: !cfg.PerResourceReads}
+	c.secretCreates.send = c.createSecretsReconciling
 	return c
 }
 

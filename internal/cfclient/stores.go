@@ -20,6 +20,10 @@ type Store struct {
 // CreateStore creates a store. An account holds one store while Secrets Store is in beta; the
 // second create answers code 1003 maximum_stores_exceeded.
 func (c *Client) CreateStore(ctx context.Context, accountID, name string) (Store, error) {
+	return c.createStoreReconciling(ctx, accountID, name)
+}
+
+func (c *Client) createStore(ctx context.Context, accountID, name string) (Store, error) {
 	var env envelope[Store]
 	_, err := c.sdk.SecretsStore.Stores.New(ctx, secrets_store.StoreNewParams{
 		AccountID: cloudflare.F(accountID),

@@ -68,6 +68,10 @@ type PermissionGroup struct {
 
 // CreateAccountToken creates a token; the result holds its value, the only time it is shown.
 func (c *Client) CreateAccountToken(ctx context.Context, spec TokenSpec) (Token, error) {
+	return c.createTokenReconciling(ctx, spec)
+}
+
+func (c *Client) createToken(ctx context.Context, spec TokenSpec) (Token, error) {
 	params, err := tokenParams(spec)
 	if err != nil {
 		return Token{}, err
@@ -115,15 +119,7 @@ func (c *Client) GetAccountToken(ctx context.Context, accountID, tokenID string)
 		return env.Result, translate(err)
 	}
 	tokens, err := c.accountTokens.get(ctx, accountID, func(ctx context.Context) (map[string]Token, error) {
-		listed, err := collectPages(func(page int) ([]Token, *resultInfo, error) {
-			var env envelope[[]Token]
-			_, err := c.sdk.Accounts.Tokens.List(ctx, accounts.TokenListParams{
-				AccountID: cloudflare.F(accountID),
-				Page:      cloudflare.F(float64(page)),
-				PerPage:   cloudflare.F(float64(maxPerPage)),
-			}, into(&env))
-			return env.Result, env.ResultInfo, translate(err)
-		})
+		listed, err := c.listAccountTokens(ctx, accountID)
 		byID := make(map[string]Token, len(listed))
 		for _, t := range listed {
 			byID[t.ID] = t
@@ -137,6 +133,18 @@ func (c *Client) GetAccountToken(ctx context.Context, accountID, tokenID string)
 		return token, nil
 	}
 	return Token{}, &APIError{Status: http.StatusNotFound, Errors: []ErrorDetail{{Code: 1003, Message: "Invalid token id"}}}
+}
+
+func (c *Client) listAccountTokens(ctx context.Context, accountID string) ([]Token, error) {
+	return collectPages(func(page int) ([]Token, *resultInfo, error) {
+		var env envelope[[]Token]
+		_, err := c.sdk.Accounts.Tokens.List(ctx, accounts.TokenListParams{
+			AccountID: cloudflare.F(accountID),
+			Page:      cloudflare.F(float64(page)),
+			PerPage:   cloudflare.F(float64(maxPerPage)),
+		}, into(&env))
+		return env.Result, env.ResultInfo, translate(err)
+	})
 }
 
 // rememberToken puts a written token into the shared listing; a nil token removes the id.
