@@ -1,0 +1,77 @@
+package cfsecretstest
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+var (
+	mockBuildOnce sync.Once
+	mockBinary    string
+	mockBuildErr  error
+)
+
+// MockProcess is the cloudflare-mock command running as its own process, for tests that kill
+// and restart it.
+type MockProcess struct {
+	*Mock
+	cmd *exec.Cmd
+}
+
+// StartMockProcess builds the mock command once and runs it with args (always on a loopback port).
+func StartMockProcess(t testing.TB, args ...string) *MockProcess {
+	t.Helper()
+	mockBuildOnce.Do(func() {
+		dir := providerBinaryDir(t)
+		mockBinary = filepath.Join(dir, "cloudflare-mock")
+		out, err := exec.Command("go", "build", "-o", mockBinary,
+			"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cmd/cloudflare-mock").CombinedOutput()
+		if err != nil {
+			mockBuildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if mockBuildErr != nil {
+		t.Fatalf("building the mock: %v", mockBuildErr)
+	}
+	cmd := exec.Command(mockBinary, args...)
+	cmd.Stderr = os.Stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting the mock: %v", err)
+	}
+	p := &MockProcess{Mock: &Mock{}, cmd: cmd}
+	t.Cleanup(p.Kill)
+	lines := bufio.NewScanner(stdout)
+	for i := 0; i < 3 && lines.Scan(); i++ {
+		name, value, _ := strings.Cut(lines.Text(), "=")
+		switch name {
+		case "CLOUDFLARE_BASE_URL":
+			p.BaseURL, p.Root = value, strings.TrimSuffix(value, "/client/v4")
+		case "CLOUDFLARE_ACCOUNT_ID":
+			p.AccountID = value
+		case "CLOUDFLARE_API_TOKEN":
+			p.Token = value
+		}
+	}
+	if p.BaseURL == "" || p.AccountID == "" || p.Token == "" {
+		t.Fatalf("the mock did not print its three environment lines")
+	}
+	return p
+}
+
+// Kill stops the process at once (SIGKILL): no chance to save anything on the way out.
+func (p *MockProcess) Kill() {
+	if p.cmd.ProcessState == nil {
+		_ = p.cmd.Process.Kill()
+		_ = p.cmd.Wait()
+	}
+}
