@@ -18,7 +18,7 @@ const (
 // createBatcher turns secret creates that arrive together for one store into one bulk POST:
 // Terraform creates up to ten resources at a time, and the API takes an array.
 type createBatcher struct {
-	send func(ctx context.Context, accountID, storeID string, secrets []NewSecret) ([]Secret, error)
+	sendRequest func(ctx context.Context, accountID, storeID string, secrets []NewSecret) ([]Secret, error)
 
 	mu      sync.Mutex
 	pending map[string]*createBatch
@@ -55,9 +55,12 @@ func (b *createBatcher) create(ctx context.Context, accountID, storeID string, s
 	batch.items = append(batch.items, secret)
 	batch.results = append(batch.results, result)
 	full := len(batch.items) == maxBatch
+	if full {
+		delete(b.pending, key) // nothing more may join; the timer finds it gone
+	}
 	b.mu.Unlock()
 	if full {
-		b.flush(key, batch)
+		go b.send(batch)
 	}
 	select {
 	case r := <-result:
@@ -67,7 +70,7 @@ func (b *createBatcher) create(ctx context.Context, accountID, storeID string, s
 	}
 }
 
-// flush sends a batch once, whether the window ended or the batch filled up.
+// flush sends the batch when its window ends, unless it already went out full.
 func (b *createBatcher) flush(key string, batch *createBatch) {
 	b.mu.Lock()
 	if b.pending[key] != batch {
@@ -76,8 +79,12 @@ func (b *createBatcher) flush(key string, batch *createBatch) {
 	}
 	delete(b.pending, key)
 	b.mu.Unlock()
+	b.send(batch)
+}
 
-	created, err := b.send(batch.ctx, batch.accountID, batch.storeID, batch.items)
+// send sends a batch once and answers every item.
+func (b *createBatcher) send(batch *createBatch) {
+	created, err := b.sendRequest(batch.ctx, batch.accountID, batch.storeID, batch.items)
 	if err == nil && len(created) == len(batch.items) {
 		for i, ch := range batch.results {
 			ch <- createResult{secret: created[i]}
@@ -91,7 +98,7 @@ func (b *createBatcher) flush(key string, batch *createBatch) {
 	// Cloudflare checks a whole bulk create before creating any of it, so one bad secret (a name
 	// taken, the quota reached) fails all of them: send each on its own to give each its answer.
 	for i, item := range batch.items {
-		one, err := b.send(batch.ctx, batch.accountID, batch.storeID, []NewSecret{item})
+		one, err := b.sendRequest(batch.ctx, batch.accountID, batch.storeID, []NewSecret{item})
 		if err == nil && len(one) != 1 {
 			err = errUnexpectedCreateAnswer
 		}

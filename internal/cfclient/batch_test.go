@@ -14,7 +14,7 @@ import (
 	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cloudflaremock"
 )
 
-// recordingSend is a createBatcher.send that records every batch and answers each item with a
+// recordingSend is a createBatcher.sendRequest that records every batch and answers each item with a
 // secret named like it, in request order.
 type recordingSend struct {
 	mu      sync.Mutex
@@ -75,7 +75,7 @@ func TestCreateBatcherGroupsCreatesThatArriveTogether(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				rec := &recordingSend{}
-				b := &createBatcher{send: rec.send}
+				b := &createBatcher{sendRequest: rec.send}
 				got := make([]Secret, tt.creates)
 				errs := make([]error, tt.creates)
 				start := time.Now()
@@ -138,7 +138,7 @@ func TestCreateBatcherGroupsCreatesThatArriveTogether(t *testing.T) {
 func TestCreateBatcherOpenerCancelledDoesNotCancelBatch(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		rec := &recordingSend{}
-		b := &createBatcher{send: rec.send}
+		b := &createBatcher{sendRequest: rec.send}
 		openerCtx, cancelOpener := context.WithCancel(t.Context())
 		openerErr := make(chan error, 1)
 		go func() {
@@ -185,7 +185,7 @@ func TestCreateBatcherFailedBatchAnswersEachItem(t *testing.T) {
 			}
 			return out, nil
 		}
-		b := &createBatcher{send: rec.send}
+		b := &createBatcher{sendRequest: rec.send}
 		names := []string{"A", "TAKEN", "B", "C"}
 		got := make([]Secret, len(names))
 		errs := make([]error, len(names))
@@ -224,7 +224,7 @@ func TestCreateBatcherUnexpectedAnswer(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				rec := &recordingSend{answer: func([]NewSecret) ([]Secret, error) { return nil, nil }}
-				b := &createBatcher{send: rec.send}
+				b := &createBatcher{sendRequest: rec.send}
 				errs := make([]error, tt.creates)
 				var wg sync.WaitGroup
 				for i := range tt.creates {

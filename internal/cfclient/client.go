@@ -77,8 +77,8 @@ func New(cfg Config) *Client {
 	if cfg.UserAgent != "" {
 		opts = append(opts, option.WithHeader("User-Agent", cfg.UserAgent))
 	}
-	c := &Client{sdk: cloudflare.NewClient(opts...), maxRetries: cfg.MaxRetries, sharedReads: !cfg.PerResourceReads}
-	c.secretCreates.send = c.createSecretsReconciling
+	c := &Client{sdk: newSDK(opts), maxRetries: cfg.MaxRetries, sharedReads: !cfg.PerResourceReads}
+	c.secretCreates.sendRequest = c.createSecretsReconciling
 	return c
 }
 

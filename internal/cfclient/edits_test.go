@@ -56,7 +56,9 @@ func (f *bindingFixture) startPrimer(t *testing.T, ctx context.Context, wg *sync
 	t.Helper()
 	g := newGate(isSettingsGET)
 	f.transport.before = g.before
-	wg.Go(func() { *err = f.client.EditScriptBindings(ctx, f.account, script, add("PRIMER", f.storeID, "PRIMER_SECRET")) })
+	wg.Go(func() {
+		*err = f.client.EditScriptBindings(ctx, f.account, script, add("PRIMER", f.storeID, "PRIMER_SECRET"))
+	})
 	<-g.held
 	return g
 }
@@ -155,7 +157,9 @@ func TestEditScriptBindingsRefusingEditWritesNothing(t *testing.T) {
 			g := f.startPrimer(t, t.Context(), &wg, &primerErr)
 			var refusedErr, goodErr, removeErr error
 			wg.Go(func() { refusedErr = f.client.EditScriptBindings(t.Context(), f.account, script, refuse) })
-			wg.Go(func() { goodErr = f.client.EditScriptBindings(t.Context(), f.account, script, add("B1", f.storeID, "S1")) })
+			wg.Go(func() {
+				goodErr = f.client.EditScriptBindings(t.Context(), f.account, script, add("B1", f.storeID, "S1"))
+			})
 			wg.Go(func() {
 				removeErr = f.client.EditScriptBindings(t.Context(), f.account, script, func(bs []Binding) ([]Binding, error) {
 					return slices.DeleteFunc(bs, func(b Binding) bool { return b.Name == "EXISTING" }), nil
@@ -243,7 +247,9 @@ func TestEditScriptBindingsScriptsAreIndependent(t *testing.T) {
 		f.transport.before = g.before
 		var wg sync.WaitGroup
 		var appErr error
-		wg.Go(func() { appErr = f.client.EditScriptBindings(t.Context(), f.account, script, add("B1", f.storeID, "S1")) })
+		wg.Go(func() {
+			appErr = f.client.EditScriptBindings(t.Context(), f.account, script, add("B1", f.storeID, "S1"))
+		})
 		<-g.held
 		// While the edit of app is held, an edit of another script goes through.
 		if err := f.client.EditScriptBindings(t.Context(), f.account, "other", add("B2", f.storeID, "S2")); err != nil {

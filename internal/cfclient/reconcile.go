@@ -39,18 +39,25 @@ func (c *Client) afterUnknownOutcome(ctx context.Context, err error, attempt fun
 	return err
 }
 
+// adoptableSince allows for clock skew between this machine and Cloudflare when deciding
+// whether a secret found after an unknown outcome was made by this create.
+const adoptableSince = time.Minute
+
 // createSecretsReconciling creates secrets; after an unknown outcome it adopts the ones that
-// now exist (writing the configured value, scopes and comment to them) and creates the rest.
+// now exist and were created since the first attempt (writing the configured value, scopes and
+// comment to them), and creates the rest. An older secret of the same name is someone else's:
+// it is never adopted, and the create fails with Cloudflare's "already exists".
 func (c *Client) createSecretsReconciling(ctx context.Context, accountID, storeID string, secrets []NewSecret) ([]Secret, error) {
+	started := time.Now().Add(-adoptableSince)
 	created, err := c.CreateSecrets(ctx, accountID, storeID, secrets)
 	err = c.afterUnknownOutcome(ctx, err, func() error {
-		created, err = c.adoptOrCreateSecrets(ctx, accountID, storeID, secrets)
+		created, err = c.adoptOrCreateSecrets(ctx, accountID, storeID, secrets, started)
 		return err
 	})
 	return created, err
 }
 
-func (c *Client) adoptOrCreateSecrets(ctx context.Context, accountID, storeID string, secrets []NewSecret) ([]Secret, error) {
+func (c *Client) adoptOrCreateSecrets(ctx context.Context, accountID, storeID string, secrets []NewSecret, started time.Time) ([]Secret, error) {
 	existing, err := c.ListSecrets(ctx, accountID, storeID, SecretFilter{})
 	if err != nil {
 		return nil, err
@@ -67,6 +74,9 @@ func (c *Client) adoptOrCreateSecrets(ctx context.Context, accountID, storeID st
 		if !ok {
 			missing, missingAt = append(missing, want), append(missingAt, i)
 			continue
+		}
+		if created, err := time.Parse(time.RFC3339, found.Created); err != nil || created.Before(started) {
+			return nil, &APIError{Status: http.StatusConflict, Errors: []ErrorDetail{{Code: CodeLimitReached, Message: "secret_name_already_exists"}}}
 		}
 		value, scopes, comment := want.Value, want.Scopes, want.Comment
 		if results[i], err = c.UpdateSecret(ctx, accountID, storeID, found.ID, SecretPatch{Value: &value, Scopes: &scopes, Comment: &comment}); err != nil {
@@ -113,7 +123,7 @@ func (c *Client) createTokenReconciling(ctx context.Context, spec TokenSpec) (To
 	started := time.Now().Add(-time.Second)
 	token, err := c.createToken(ctx, spec)
 	err = c.afterUnknownOutcome(ctx, err, func() error {
-		tokens, err := c.listAccountTokens(ctx, spec.AccountID)
+		tokens, err := c.ListAccountTokens(ctx, spec.AccountID)
 		if err != nil {
 			return err
 		}

@@ -25,42 +25,48 @@ type sharedLoad[T any] struct {
 
 // get returns the collection's value, fetching it once.
 func (s *sharedLoads[T]) get(ctx context.Context, key string, fetch func(context.Context) (T, error)) (T, error) {
-	s.mu.Lock()
-	if s.loads == nil {
-		s.loads = map[string]*sharedLoad[T]{}
-	}
-	load, inFlight := s.loads[key]
-	if !inFlight {
-		load = &sharedLoad[T]{done: make(chan struct{})}
-		s.loads[key] = load
-	}
-	s.mu.Unlock()
-
-	if !inFlight {
-		load.value, load.err = fetch(ctx)
-		if load.err != nil {
-			s.forget(key, load)
+	for {
+		s.mu.Lock()
+		if s.loads == nil {
+			s.loads = map[string]*sharedLoad[T]{}
 		}
-		close(load.done)
+		load, inFlight := s.loads[key]
+		if !inFlight {
+			load = &sharedLoad[T]{done: make(chan struct{})}
+			s.loads[key] = load
+		}
+		s.mu.Unlock()
+
+		if !inFlight {
+			// Others wait on this fetch, so the first reader's cancellation must not end it.
+			go func() {
+				load.value, load.err = fetch(context.WithoutCancel(ctx))
+				if load.err != nil {
+					s.forget(key, load)
+				}
+				close(load.done)
+			}()
+		}
+		select {
+		case <-load.done:
+		case <-ctx.Done():
+			var zero T
+			return zero, ctx.Err()
+		}
+		if load.err != nil {
+			var zero T
+			return zero, load.err
+		}
+		s.mu.Lock()
+		current := s.loads[key]
+		s.mu.Unlock()
+		if current == load || current == nil {
+			// Still current, or dropped by a write during the fetch: this reader raced the write
+			// and may answer either way; the next reader fetches afresh.
+			return load.value, nil
+		}
+		// A write replaced the value while we waited: read the replacement.
 	}
-	select {
-	case <-load.done:
-	case <-ctx.Done():
-		var zero T
-		return zero, ctx.Err()
-	}
-	if load.err != nil {
-		var zero T
-		return zero, load.err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if current, ok := s.loads[key]; ok && current != load {
-		// A write replaced the value while we waited.
-		<-current.done
-		return current.value, current.err
-	}
-	return load.value, nil
 }
 
 // update applies a write's effect to a loaded collection; an unloaded one is left to be fetched.
@@ -84,6 +90,14 @@ func (s *sharedLoads[T]) update(key string, change func(T) T) {
 	replaced := &sharedLoad[T]{done: make(chan struct{}), value: change(load.value)}
 	close(replaced.done)
 	s.loads[key] = replaced
+}
+
+// invalidate drops a collection, for changes whose effect the client cannot compute (a Worker
+// upload replaces its bindings).
+func (s *sharedLoads[T]) invalidate(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.loads, key)
 }
 
 func (s *sharedLoads[T]) forget(key string, load *sharedLoad[T]) {

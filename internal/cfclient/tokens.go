@@ -119,7 +119,7 @@ func (c *Client) GetAccountToken(ctx context.Context, accountID, tokenID string)
 		return env.Result, translate(err)
 	}
 	tokens, err := c.accountTokens.get(ctx, accountID, func(ctx context.Context) (map[string]Token, error) {
-		listed, err := c.listAccountTokens(ctx, accountID)
+		listed, err := c.ListAccountTokens(ctx, accountID)
 		byID := make(map[string]Token, len(listed))
 		for _, t := range listed {
 			byID[t.ID] = t
@@ -135,7 +135,8 @@ func (c *Client) GetAccountToken(ctx context.Context, accountID, tokenID string)
 	return Token{}, &APIError{Status: http.StatusNotFound, Errors: []ErrorDetail{{Code: 1003, Message: "Invalid token id"}}}
 }
 
-func (c *Client) listAccountTokens(ctx context.Context, accountID string) ([]Token, error) {
+// ListAccountTokens lists the account's tokens (without values), following pages.
+func (c *Client) ListAccountTokens(ctx context.Context, accountID string) ([]Token, error) {
 	return collectPages(func(page int) ([]Token, *resultInfo, error) {
 		var env envelope[[]Token]
 		_, err := c.sdk.Accounts.Tokens.List(ctx, accounts.TokenListParams{

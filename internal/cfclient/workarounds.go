@@ -1,9 +1,15 @@
 package cfclient
 
 import (
+	"slices"
+
 	"bytes"
 	"encoding/json"
 	"fmt"
+	cloudflare "github.com/cloudflare/cloudflare-go/v4"
+	"github.com/cloudflare/cloudflare-go/v4/accounts"
+	"github.com/cloudflare/cloudflare-go/v4/secrets_store"
+	"github.com/cloudflare/cloudflare-go/v4/workers"
 	"mime/multipart"
 	"net/textproto"
 
@@ -13,6 +19,24 @@ import (
 // Every place where cloudflare-go v4.6.0 sends what Cloudflare does not expect, or cannot send
 // what the provider needs, is fixed here with the SDK's own request options, so the rest of the
 // package calls the SDK as if it were right.
+
+// newSDK: cloudflare.NewClient reads CLOUDFLARE_API_KEY, CLOUDFLARE_EMAIL and
+// CLOUDFLARE_API_USER_SERVICE_KEY from the environment and would send them as X-Auth-* headers
+// beside the configured token; those headers are removed. It also hands every service one
+// options slice with spare capacity, to which each call appends, so concurrent calls can
+// overwrite each other's options; the services used here are rebuilt on a clipped copy.
+func newSDK(opts []option.RequestOption) *cloudflare.Client {
+	opts = append(opts,
+		option.WithHeaderDel("X-Auth-Key"),
+		option.WithHeaderDel("X-Auth-Email"),
+		option.WithHeaderDel("X-Auth-User-Service-Key"))
+	sdk := cloudflare.NewClient(opts...)
+	sdk.Options = slices.Clip(sdk.Options)
+	sdk.Accounts = accounts.NewAccountService(sdk.Options...)
+	sdk.SecretsStore = secrets_store.NewSecretsStoreService(sdk.Options...)
+	sdk.Workers = workers.NewWorkerService(sdk.Options...)
+	return sdk
+}
 
 // storeCreateAsObject: the SDK sends the store create body as a one-element array; the API
 // (and Wrangler) use a plain object.

@@ -148,6 +148,7 @@ func (c *Client) UploadModuleWorker(ctx context.Context, accountID, scriptName, 
 	_, err := c.sdk.Workers.Scripts.Update(ctx, scriptName, workers.ScriptUpdateParams{
 		AccountID: cloudflare.F(accountID),
 	}, scriptUploadMultipart(metadata, modules), into(&env))
+	c.scriptBindings.invalidate(accountID + "/" + scriptName)
 	return translate(err)
 }
 

@@ -4,10 +4,12 @@
 package cfsecretstest
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -87,9 +89,42 @@ func (m *Mock) Requests(t testing.TB) []Request {
 	return requests
 }
 
+// SetFaults makes the mock misbehave from now on (cloudflaremock.FaultSet); ClearFaults stops it.
+func (m *Mock) SetFaults(t testing.TB, faults cloudflaremock.FaultSet) {
+	t.Helper()
+	body, err := json.Marshal(faults)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var answer any
+	m.controlWithBody(t, http.MethodPut, "/__mock/faults", bytes.NewReader(body), &answer)
+}
+
+// FaultsInjected counts, by kind, the faults the mock has injected so far.
+func (m *Mock) FaultsInjected(t testing.TB) map[cloudflaremock.FaultKind]int {
+	t.Helper()
+	var answer struct {
+		Injected map[cloudflaremock.FaultKind]int `json:"injected"`
+	}
+	m.control(t, http.MethodGet, "/__mock/faults", &answer)
+	return answer.Injected
+}
+
+// ClearFaults makes the mock behave again.
+func (m *Mock) ClearFaults(t testing.TB) {
+	t.Helper()
+	var answer any
+	m.control(t, http.MethodDelete, "/__mock/faults", &answer)
+}
+
 func (m *Mock) control(t testing.TB, method, path string, into any) {
 	t.Helper()
-	req, err := http.NewRequest(method, m.Root+path, nil)
+	m.controlWithBody(t, method, path, nil, into)
+}
+
+func (m *Mock) controlWithBody(t testing.TB, method, path string, body io.Reader, into any) {
+	t.Helper()
+	req, err := http.NewRequest(method, m.Root+path, body)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -104,8 +104,10 @@ func (w *Workspace) SetVar(name, value string) {
 // Run runs terraform with args in the working directory; args[0] is the subcommand.
 func (w *Workspace) Run(args ...string) Result {
 	w.t.Helper()
-	withoutColor := append([]string{args[0], "-no-color"}, args[1:]...)
-	cmd := exec.Command("terraform", withoutColor...)
+	if args[0] != "state" { // the state subcommands take no -no-color
+		args = append([]string{args[0], "-no-color"}, args[1:]...)
+	}
+	cmd := exec.Command("terraform", args...)
 	cmd.Dir = w.Dir
 	cmd.Env = w.env
 	var stdout, stderr bytes.Buffer

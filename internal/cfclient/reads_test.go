@@ -1,0 +1,350 @@
+package cfclient_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cfclient"
+	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cloudflaremock"
+)
+
+// secretGETs counts single-secret GETs (.../secrets/{id}) and listings (.../secrets).
+func (a *api) secretGETs() (single, lists int) {
+	a.t.Helper()
+	for _, r := range a.requests() {
+		switch {
+		case r.Method != http.MethodGet:
+		case strings.HasSuffix(r.Path, "/secrets"):
+			lists++
+		case strings.Contains(r.Path, "/secrets/"):
+			single++
+		}
+	}
+	return single, lists
+}
+
+func TestGetSecretReadsShareOneListing(t *testing.T) {
+	const n = 250
+	tests := []struct {
+		name        string
+		perResource bool
+		wantSingle  int
+		wantLists   int
+	}{
+		{name: "shared listing: ceil(250/100) pages", wantSingle: 0, wantLists: (n + 99) / 100},
+		{name: "PerResourceReads: one GET each", perResource: true, wantSingle: n, wantLists: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := newAPI(t, cloudflaremock.Config{SecretsQuota: 1000})
+			storeID := a.createStore()
+			secrets := a.createSecrets(storeID, n)
+			a.clearRequests()
+
+			client := a.newClient(cfclient.Config{PerResourceReads: tt.perResource})
+			got := make([]cfclient.Secret, n)
+			errs := make([]error, n)
+			var wg sync.WaitGroup
+			for i, s := range secrets {
+				wg.Go(func() { got[i], errs[i] = client.GetSecret(context.Background(), a.account, storeID, s.ID) })
+			}
+			wg.Wait()
+			for i, s := range secrets {
+				if errs[i] != nil {
+					t.Fatalf("GetSecret %s: %v", s.Name, errs[i])
+				}
+				if got[i].ID != s.ID || got[i].Name != s.Name || len(got[i].Scopes) != 1 || got[i].Modified != s.Modified {
+					t.Errorf("GetSecret %s = %+v, want %+v", s.Name, got[i], s)
+				}
+			}
+			single, lists := a.secretGETs()
+			if single != tt.wantSingle || lists != tt.wantLists {
+				t.Errorf("%d single GETs and %d listing pages, want %d and %d", single, lists, tt.wantSingle, tt.wantLists)
+			}
+
+			// Reading them all again costs nothing more with a shared listing.
+			for _, s := range secrets[:10] {
+				if _, err := client.GetSecret(context.Background(), a.account, storeID, s.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, lists := a.secretGETs(); !tt.perResource && lists != tt.wantLists {
+				t.Errorf("second round of reads: %d listing pages, want still %d", lists, tt.wantLists)
+			}
+		})
+	}
+}
+
+func TestGetSecretUnknownIDIsNotFound(t *testing.T) {
+	for _, perResource := range []bool{false, true} {
+		t.Run(fmt.Sprintf("PerResourceReads=%v", perResource), func(t *testing.T) {
+			a := newAPI(t, cloudflaremock.Config{})
+			storeID := a.createStore()
+			a.createSecrets(storeID, 2)
+			client := a.newClient(cfclient.Config{PerResourceReads: perResource})
+			_, err := client.GetSecret(context.Background(), a.account, storeID, strings.Repeat("0", 32))
+			if !cfclient.IsNotFound(err) {
+				t.Errorf("err = %v, want not found", err)
+			}
+		})
+	}
+}
+
+func TestWritesVisibleToNextGetSecret(t *testing.T) {
+	ctx := context.Background()
+	type setup struct {
+		a       *api
+		storeID string
+		secrets []cfclient.Secret // NAME_000..NAME_004, loaded into a.client's shared listing
+	}
+	tests := []struct {
+		name string
+		// write changes something through a.client and returns the id to read and what the
+		// read must show (nil: not found).
+		write func(t *testing.T, s setup) (id string, want func(t *testing.T, got cfclient.Secret))
+	}{
+		{"UpdateSecret", func(t *testing.T, s setup) (string, func(*testing.T, cfclient.Secret)) {
+			comment := "rotated"
+			scopes := []string{"workers", "ai_gateway"}
+			updated, err := s.a.client.UpdateSecret(ctx, s.a.account, s.storeID, s.secrets[0].ID, cfclient.SecretPatch{Comment: &comment, Scopes: &scopes})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s.secrets[0].ID, func(t *testing.T, got cfclient.Secret) {
+				if got.Comment != "rotated" || len(got.Scopes) != 2 || got.Modified != updated.Modified {
+					t.Errorf("after UpdateSecret: %+v, want comment rotated, 2 scopes, modified %s", got, updated.Modified)
+				}
+			}
+		}},
+		{"DeleteSecret", func(t *testing.T, s setup) (string, func(*testing.T, cfclient.Secret)) {
+			if err := s.a.client.DeleteSecret(ctx, s.a.account, s.storeID, s.secrets[1].ID); err != nil {
+				t.Fatal(err)
+			}
+			return s.secrets[1].ID, nil
+		}},
+		{"DeleteSecrets", func(t *testing.T, s setup) (string, func(*testing.T, cfclient.Secret)) {
+			if err := s.a.client.DeleteSecrets(ctx, s.a.account, s.storeID, []string{s.secrets[2].ID, s.secrets[3].ID}); err != nil {
+				t.Fatal(err)
+			}
+			return s.secrets[3].ID, nil
+		}},
+		{"CreateSecrets", func(t *testing.T, s setup) (string, func(*testing.T, cfclient.Secret)) {
+			created, err := s.a.client.CreateSecrets(ctx, s.a.account, s.storeID, []cfclient.NewSecret{{Name: "BULK_NEW", Value: "v", Scopes: []string{"workers"}, Comment: "bulk"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return created[0].ID, func(t *testing.T, got cfclient.Secret) {
+				if got.Name != "BULK_NEW" || got.Comment != "bulk" {
+					t.Errorf("after CreateSecrets: %+v", got)
+				}
+			}
+		}},
+		{"CreateSecret", func(t *testing.T, s setup) (string, func(*testing.T, cfclient.Secret)) {
+			created, err := s.a.client.CreateSecret(ctx, s.a.account, s.storeID, cfclient.NewSecret{Name: "ONE_NEW", Value: "v", Scopes: []string{"workers"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return created.ID, func(t *testing.T, got cfclient.Secret) {
+				if got.Name != "ONE_NEW" {
+					t.Errorf("after CreateSecret: %+v", got)
+				}
+			}
+		}},
+		{"DeleteStore with force", func(t *testing.T, s setup) (string, func(*testing.T, cfclient.Secret)) {
+			if err := s.a.client.DeleteStore(ctx, s.a.account, s.storeID, true); err != nil {
+				t.Fatal(err)
+			}
+			return s.secrets[4].ID, nil
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := newAPI(t, cloudflaremock.Config{})
+			storeID := a.createStore()
+			secrets := a.createSecrets(storeID, 5)
+			for _, s := range secrets { // load the shared listing
+				if _, err := a.client.GetSecret(ctx, a.account, storeID, s.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			a.clearRequests()
+
+			id, want := tt.write(t, setup{a: a, storeID: storeID, secrets: secrets})
+			got, err := a.client.GetSecret(ctx, a.account, storeID, id)
+			switch {
+			case want == nil && !cfclient.IsNotFound(err):
+				t.Errorf("GetSecret after the write = (%+v, %v), want not found", got, err)
+			case want != nil && err != nil:
+				t.Errorf("GetSecret after the write: %v", err)
+			case want != nil:
+				want(t, got)
+			}
+			if single, lists := a.secretGETs(); single != 0 || lists != 0 {
+				t.Errorf("the read after the write cost %d GETs and %d listings, want none", single, lists)
+			}
+		})
+	}
+}
+
+func TestScriptBindingsShareOneSettingsGET(t *testing.T) {
+	a := newAPI(t, cloudflaremock.Config{})
+	a.deploy("app", rawBinding(t, `{"type":"plain_text","name":"GREETING","text":"hello"}`))
+	a.deploy("other")
+	a.clearRequests()
+
+	const readers = 40
+	results := make([][]cfclient.Binding, readers)
+	errs := make([]error, readers)
+	var wg sync.WaitGroup
+	for i := range readers {
+		script := []string{"app", "other"}[i%2]
+		wg.Go(func() { results[i], errs[i] = a.client.ScriptBindings(context.Background(), a.account, script) })
+	}
+	wg.Wait()
+	for i := range readers {
+		if errs[i] != nil {
+			t.Fatalf("reader %d: %v", i, errs[i])
+		}
+		if want := []int{1, 0}[i%2]; len(results[i]) != want {
+			t.Errorf("reader %d: %d bindings, want %d", i, len(results[i]), want)
+		}
+	}
+	if n := a.count(http.MethodGet, "/settings"); n != 2 {
+		t.Errorf("%d settings GETs for two scripts, want 2", n)
+	}
+	// Each reader gets its own slice: changing one does not change what the next reader sees.
+	results[0][0].Name = "CHANGED"
+	again, err := a.client.ScriptBindings(context.Background(), a.account, "app")
+	if err != nil || len(again) != 1 || again[0].Name != "GREETING" {
+		t.Errorf("after a reader changed its copy: (%v, %v), want GREETING", again, err)
+	}
+	if _, err := a.client.ScriptBindings(context.Background(), a.account, "ghost"); !cfclient.HasCode(err, cfclient.CodeScriptNotFound, "") {
+		t.Errorf("missing script: err = %v, want code %d", err, cfclient.CodeScriptNotFound)
+	}
+}
+
+const secretsStoreRead = "5e33b7d77788455c9fdf18cbd38ee5a0" // the mock's "Account Secrets Store Read"
+
+func TestGetAccountTokenSharesOneListing(t *testing.T) {
+	ctx := context.Background()
+	a := newAPI(t, cloudflaremock.Config{})
+	setup := a.newClient(cfclient.Config{})
+	var tokens []cfclient.Token
+	for i := range 3 {
+		tok, err := setup.CreateAccountToken(ctx, cfclient.TokenSpec{Name: fmt.Sprintf("deploy-%d", i), AccountID: a.account, PermissionGroupIDs: []string{secretsStoreRead}})
+		if err != nil {
+			t.Fatalf("CreateAccountToken: %v", err)
+		}
+		tokens = append(tokens, tok)
+	}
+	a.clearRequests()
+
+	const readers = 30
+	got := make([]cfclient.Token, readers)
+	errs := make([]error, readers)
+	var wg sync.WaitGroup
+	for i := range readers {
+		wg.Go(func() { got[i], errs[i] = a.client.GetAccountToken(ctx, a.account, tokens[i%3].ID) })
+	}
+	wg.Wait()
+	for i := range readers {
+		want := tokens[i%3]
+		if errs[i] != nil || got[i].ID != want.ID || got[i].Name != want.Name || got[i].Value != "" {
+			t.Errorf("reader %d: (%+v, %v), want token %s without its value", i, got[i], errs[i], want.Name)
+		}
+	}
+	if n := a.count(http.MethodGet, "/tokens"); n != 1 {
+		t.Errorf("%d token listings, want 1", n)
+	}
+	if n := len(a.requests()); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+	if _, err := a.client.GetAccountToken(ctx, a.account, strings.Repeat("f", 32)); !cfclient.IsNotFound(err) {
+		t.Errorf("unknown token: err = %v, want not found", err)
+	}
+
+	// Writes through the client are seen by the next read without a new listing.
+	renamed, err := a.client.UpdateAccountToken(ctx, tokens[0].ID, cfclient.TokenSpec{Name: "renamed", AccountID: a.account, PermissionGroupIDs: []string{secretsStoreRead}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok, err := a.client.GetAccountToken(ctx, a.account, tokens[0].ID); err != nil || tok.Name != "renamed" || tok.ModifiedOn != renamed.ModifiedOn {
+		t.Errorf("after UpdateAccountToken: (%+v, %v), want the new name", tok, err)
+	}
+	if err := a.client.DeleteAccountToken(ctx, a.account, tokens[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.client.GetAccountToken(ctx, a.account, tokens[1].ID); !cfclient.IsNotFound(err) {
+		t.Errorf("after DeleteAccountToken: err = %v, want not found", err)
+	}
+	created, err := a.client.CreateAccountToken(ctx, cfclient.TokenSpec{Name: "new", AccountID: a.account, PermissionGroupIDs: []string{secretsStoreRead}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok, err := a.client.GetAccountToken(ctx, a.account, created.ID); err != nil || tok.Name != "new" || tok.Value != "" {
+		t.Errorf("after CreateAccountToken: (%+v, %v), want the token without its value", tok, err)
+	}
+	if n := a.count(http.MethodGet, "/tokens"); n != 1 {
+		t.Errorf("%d token listings after the writes, want still 1", n)
+	}
+
+	perResource := a.newClient(cfclient.Config{PerResourceReads: true})
+	a.clearRequests()
+	if tok, err := perResource.GetAccountToken(ctx, a.account, tokens[2].ID); err != nil || tok.ID != tokens[2].ID {
+		t.Errorf("PerResourceReads: (%+v, %v)", tok, err)
+	}
+	if n := a.count(http.MethodGet, "/tokens/"+tokens[2].ID); n != 1 {
+		t.Errorf("PerResourceReads: %d GETs of the token, want 1", n)
+	}
+}
+
+// Regression test for a fixed bug (workers.go, UploadModuleWorker): a deploy through the client replaces the script's
+// bindings but leaves the shared listing loaded by ScriptBindings as it was, so the next read
+// returns the bindings from before the deploy, and the next EditScriptBindings writes that stale
+// list back, silently undoing the deploy's bindings.
+func TestUploadModuleWorkerVisibleToNextScriptBindings(t *testing.T) {
+	ctx := context.Background()
+	a := newAPI(t, cloudflaremock.Config{})
+	a.deploy("app", rawBinding(t, `{"type":"plain_text","name":"OLD","text":"1"}`))
+	if _, err := a.client.ScriptBindings(ctx, a.account, "app"); err != nil { // load the shared listing
+		t.Fatal(err)
+	}
+	a.deploy("app", rawBinding(t, `{"type":"plain_text","name":"NEW","text":"2"}`))
+
+	got, err := a.client.ScriptBindings(ctx, a.account, "app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Name != "NEW" {
+		t.Errorf("ScriptBindings after a redeploy through the same client = %v, want [NEW]", names(got))
+	}
+	err = a.client.EditScriptBindings(ctx, a.account, "app", func(b []cfclient.Binding) ([]cfclient.Binding, error) {
+		return append(b, rawBinding(t, `{"type":"plain_text","name":"ADDED","text":"3"}`)), nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := a.bindings("app")["NEW"]; !ok {
+		t.Errorf("an edit after the redeploy removed the deploy's binding NEW: the script has %v", keys(a.bindings("app")))
+	}
+}
+
+func names(bindings []cfclient.Binding) []string {
+	var out []string
+	for _, b := range bindings {
+		out = append(out, b.Name)
+	}
+	return out
+}
+
+func keys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
