@@ -10,16 +10,25 @@ import (
 // token and answer plain JSON rather than Cloudflare envelopes, so no client mistakes them for
 // the API.
 //
-//	POST   /__mock/reset                      forget all state and the request log
-//	GET    /__mock/requests                   the request log (never bodies or headers)
+//	POST   /__mock/reset                      forget all state, the request log and the rate-limit
+//	                                          budgets (injected faults stay)
+//	GET    /__mock/requests                   the request log (never bodies or headers): entries
+//	                                          {"method","path","query","status","time"}, plus
+//	                                          "fault" and "handler_status" on faulted requests
 //	DELETE /__mock/requests                   clear the request log
 //	GET    /__mock/secrets/{id}/sha256        SHA-256 of a secret's value
 //	POST   /__mock/tokens/{id}/expire         set an API token's expires_on to now (tokens.go):
 //	                                          it reads as `expired` and is refused (401 code 1000)
 //	                                          at once; answers {"id","expires_on"}, 404
 //	                                          {"error":"token_not_found"} for an unknown id
+//	PUT    /__mock/faults                     replace the injected faults (faults.go)
+//	GET    /__mock/faults                     the faults and how many were injected per kind
+//	DELETE /__mock/faults                     remove every fault
 func (s *Server) controlMux() *http.ServeMux {
 	mux := http.NewServeMux()
+	mux.HandleFunc("PUT /__mock/faults", s.putFaultsControl)
+	mux.HandleFunc("GET /__mock/faults", s.getFaultsControl)
+	mux.HandleFunc("DELETE /__mock/faults", s.deleteFaultsControl)
 	mux.HandleFunc("POST /__mock/reset", s.resetControl)
 	mux.HandleFunc("GET /__mock/requests", s.listRequestsControl)
 	mux.HandleFunc("DELETE /__mock/requests", s.clearRequestsControl)
@@ -41,6 +50,7 @@ func (s *Server) resetControl(w http.ResponseWriter, _ *http.Request) {
 	s.log = nil
 	err := s.persist()
 	s.mu.Unlock()
+	s.limiter.reset()
 	if err != nil {
 		writeJSON(w, http.StatusInternalServerError, controlError{Error: "could not save the empty state"})
 		return

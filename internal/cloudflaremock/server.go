@@ -8,9 +8,16 @@
 //   - A secret value is kept (in memory and, with Config.StateFile, in a 0600 state file) but is
 //     never returned by a /client/v4 route, never written to the request log and never part of an
 //     error message. Only its SHA-256 leaves the server, through /__mock.
-//   - The request log holds method, path, query, status and time: never bodies, never headers.
+//   - The request log holds method, path, query, status and time (and an injected fault's kind):
+//     never bodies, never headers.
 //   - A secret's `modified` strictly increases on every change, even when the clock stands still.
-//   - Every answer is a JSON envelope, also on DELETE and on errors.
+//   - Every answer is a JSON envelope, also on DELETE and on errors (a dropped connection, an
+//     injected fault, answers nothing at all).
+//
+// On request it also misbehaves like the real API: Cloudflare's rate limit per token
+// (Config.RateLimit, ratelimit.go), added latency (Config.Latency) and injected faults, from 429s
+// and 5xx to connections dropped before or after a change is applied (Config.Faults and
+// /__mock/faults, faults.go).
 //
 // Each area of the API lives in its own file (stores.go, secrets.go) and contributes a route
 // table; every route declares the permission it needs, checked by Server.authorize.
@@ -24,6 +31,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -62,12 +70,21 @@ const (
 
 // Config sets up a Server. The zero value is a working server on DefaultAccountID.
 type Config struct {
-	AccountID    string           // default DefaultAccountID
-	AdminToken   string           // default DefaultAdminToken: holds every permission on AccountID
-	SecretsQuota int              // default 100 (per account, beta quota)
-	StateFile    string           // optional: load at New, save after every change atomically (write temp + rename)
-	Latency      time.Duration    // optional added delay per /client/v4 request (for benchmarks later)
-	Now          func() time.Time // injectable clock; default time.Now
+	AccountID    string // default DefaultAccountID
+	AdminToken   string // default DefaultAdminToken: holds every permission on AccountID
+	SecretsQuota int    // default 100 (per account, beta quota)
+	StateFile    string // optional: load at New, save after every change atomically (write temp + rename)
+	// Latency is an optional delay before every /client/v4 request is handled (benchmarks: the
+	// command's -latency). A client that gives up while waiting is served nothing and not logged.
+	Latency time.Duration
+	// RateLimit is Cloudflare's per-user limit, enforced per bearer token: at most RateLimit
+	// requests in any RateLimitWindow, then 429 code 971 with Retry-After (ratelimit.go). 0, the
+	// default, is off; DefaultRateLimit is Cloudflare's 1200.
+	RateLimit       int
+	RateLimitWindow time.Duration // default DefaultRateLimitWindow (5 minutes)
+	// Faults are injected faults active from the start (faults.go); /__mock/faults replaces them.
+	Faults FaultSet
+	Now    func() time.Time // injectable clock; default time.Now
 }
 
 var hexID = regexp.MustCompile(`^[0-9a-f]{32}$`)
@@ -94,6 +111,19 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Latency < 0 {
 		return c, fmt.Errorf("latency must not be negative, got %s", c.Latency)
 	}
+	if c.RateLimit < 0 {
+		return c, fmt.Errorf("rate limit must not be negative, got %d", c.RateLimit)
+	}
+	if c.RateLimitWindow == 0 {
+		c.RateLimitWindow = DefaultRateLimitWindow
+	}
+	if c.RateLimitWindow < 0 {
+		return c, fmt.Errorf("rate limit window must be positive, got %s", c.RateLimitWindow)
+	}
+	var err error
+	if c.Faults, err = c.Faults.normalized(); err != nil {
+		return c, err
+	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -106,6 +136,9 @@ type Server struct {
 	cfg     Config
 	paths   []*pathRoutes // immutable after New, read without the lock
 	control *http.ServeMux
+	// limiter and faults decide before the state lock is taken, each under its own mutex.
+	limiter *rateLimiter
+	faults  *faultInjector
 
 	mu    sync.Mutex
 	state *state
@@ -118,7 +151,8 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cloudflaremock: %w", err)
 	}
-	s := &Server{cfg: cfg, state: newState()}
+	s := &Server{cfg: cfg, state: newState(), limiter: newRateLimiter(cfg.RateLimit, cfg.RateLimitWindow),
+		faults: newFaultInjector(cfg.Faults)}
 	if cfg.StateFile != "" {
 		if s.state, err = loadState(cfg.StateFile); err != nil {
 			return nil, fmt.Errorf("cloudflaremock: %w", err)
@@ -259,15 +293,27 @@ type loggedRequest struct {
 	Method string `json:"method"`
 	Path   string `json:"path"`
 	Query  string `json:"query"`
-	Status int    `json:"status"`
+	Status int    `json:"status"` // what the client got; 0 when an injected fault dropped the connection
 	Time   string `json:"time"`
+	// Fault is the kind of fault injected into this request (faults.go); absent when none.
+	Fault string `json:"fault,omitempty"`
+	// HandlerStatus is, for drop_after and error_after faults, the status the handler produced
+	// before the fault hid it: 2xx means the change was applied.
+	HandlerStatus int `json:"handler_status,omitempty"`
 }
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if !s.delay(r.Context()) {
 		return // the client went away while we waited: nothing served, nothing logged
 	}
-	rep, apiErr := s.answer(r)
+	rep, apiErr, v := s.answer(r)
+	if v.drop {
+		dropConnection(w, r)
+		return
+	}
+	if v.retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(v.retryAfter))
+	}
 	if apiErr != nil {
 		writeError(w, apiErr)
 		return
@@ -280,8 +326,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 }
 
 // answer routes, authenticates, runs the handler, saves and logs. Routing comes before auth:
-// an unknown path is a 404 with or without a token.
-func (s *Server) answer(r *http.Request) (reply, *apiError) {
+// an unknown path is a 404 with or without a token. The rate limit and injected faults (the
+// verdict) take precedence over all of it, as Cloudflare's edge does; a fault that fails a request after
+// the fact (drop_after, error_after) lets the handler run and save under the lock first, and only
+// changes what the client is told.
+func (s *Server) answer(r *http.Request) (reply, *apiError, verdict) {
 	var rt route
 	var params map[string]string
 	var token string
@@ -298,27 +347,29 @@ func (s *Server) answer(r *http.Request) (reply, *apiError) {
 	if apiErr == nil {
 		body, apiErr = readBody(r)
 	}
+	var v verdict
+	if underAPI {
+		v = s.admit(r, path) // may wait out an injected latency: before the lock
+	}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var rep reply
-	if apiErr == nil {
+	if apiErr == nil && v.runsHandler() {
 		rep, apiErr = s.serveRoute(rt, &call{req: r, params: params, body: body}, token)
 	}
-	status := rep.status
-	if apiErr != nil {
-		status = apiErr.status
-	}
+	handled := statusOf(rep, apiErr)
+	rep, apiErr = v.replace(rep, apiErr)
 	if underAPI {
-		s.log = append(s.log, loggedRequest{
+		s.log = append(s.log, v.logged(loggedRequest{
 			Method: r.Method,
 			Path:   r.URL.Path,
 			Query:  r.URL.RawQuery,
-			Status: status,
+			Status: statusOf(rep, apiErr),
 			Time:   formatTime(s.now()),
-		})
+		}, handled))
 	}
-	return rep, apiErr
+	return rep, apiErr, v
 }
 
 // serveRoute runs with s.mu held.
