@@ -175,7 +175,11 @@ func parsePage(q url.Values) (pageRequest, *apiError) {
 // paginate cuts one page out of items. A page past the end is an empty array, which is how
 // clients know to stop (API facts: the SDK's auto-paging stops on an empty page).
 func paginate[T any](items []T, p pageRequest) ([]T, *resultInfo) {
-	start := min((p.page-1)*p.perPage, len(items))
+	start := len(items)
+	// Compare by division: (page-1)*perPage overflows for a huge page number.
+	if p.page-1 < (len(items)+p.perPage-1)/p.perPage {
+		start = (p.page - 1) * p.perPage
+	}
 	end := min(start+p.perPage, len(items))
 	page := append(make([]T, 0, end-start), items[start:end]...)
 	return page, &resultInfo{

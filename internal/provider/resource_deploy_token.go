@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -35,19 +36,20 @@ type deployTokenResource struct {
 }
 
 type deployTokenModel struct {
-	ID               types.String `tfsdk:"id"`
-	AccountID        types.String `tfsdk:"account_id"`
-	Name             types.String `tfsdk:"name"`
-	ExtraPermissions types.Set    `tfsdk:"extra_permissions"`
-	AllowedIPs       types.Set    `tfsdk:"allowed_ips"`
-	DeniedIPs        types.Set    `tfsdk:"denied_ips"`
-	NotBefore        types.String `tfsdk:"not_before"`
-	ExpiresOn        types.String `tfsdk:"expires_on"`
-	RotationTriggers types.Map    `tfsdk:"rotation_triggers"`
-	Status           types.String `tfsdk:"status"`
-	Value            types.String `tfsdk:"value"`
-	Permissions      types.Set    `tfsdk:"permissions"`
-	Resources        types.Set    `tfsdk:"resources"`
+	ID               types.String   `tfsdk:"id"`
+	AccountID        types.String   `tfsdk:"account_id"`
+	Name             types.String   `tfsdk:"name"`
+	ExtraPermissions types.Set      `tfsdk:"extra_permissions"`
+	AllowedIPs       types.Set      `tfsdk:"allowed_ips"`
+	DeniedIPs        types.Set      `tfsdk:"denied_ips"`
+	NotBefore        types.String   `tfsdk:"not_before"`
+	ExpiresOn        types.String   `tfsdk:"expires_on"`
+	RotationTriggers types.Map      `tfsdk:"rotation_triggers"`
+	Status           types.String   `tfsdk:"status"`
+	Value            types.String   `tfsdk:"value"`
+	Permissions      types.Set      `tfsdk:"permissions"`
+	Resources        types.Set      `tfsdk:"resources"`
+	Timeouts         timeouts.Value `tfsdk:"timeouts"`
 }
 
 func newDeployTokenResource() resource.Resource { return &deployTokenResource{} }
@@ -56,7 +58,7 @@ func (r *deployTokenResource) Metadata(_ context.Context, req resource.MetadataR
 	resp.TypeName = req.ProviderTypeName + "_deploy_token"
 }
 
-func (r *deployTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *deployTokenResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A least-privilege Cloudflare API token for CI that deploys Workers reading Secrets Store secrets: " +
 			"**Workers Scripts Edit** (the API's \"" + permWorkersScriptsWrite + "\") and **" + permSecretsStoreRead + "** on one " +
@@ -70,6 +72,7 @@ func (r *deployTokenResource) Schema(_ context.Context, _ resource.SchemaRequest
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"account_id": accountIDAttribute(),
+			"timeouts":   timeoutsAttribute(ctx),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The token's name, shown in the dashboard.",
 				Required:            true,
@@ -183,6 +186,8 @@ func (r *deployTokenResource) ModifyPlan(ctx context.Context, req resource.Modif
 func (r *deployTokenResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan deployTokenModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	spec := r.spec(ctx, plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -201,6 +206,8 @@ func (r *deployTokenResource) Create(ctx context.Context, req resource.CreateReq
 func (r *deployTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state deployTokenModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -227,6 +234,8 @@ func (r *deployTokenResource) Read(ctx context.Context, req resource.ReadRequest
 func (r *deployTokenResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state deployTokenModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	spec := r.spec(ctx, plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -254,6 +263,8 @@ func (r *deployTokenResource) Update(ctx context.Context, req resource.UpdateReq
 func (r *deployTokenResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state deployTokenModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -36,17 +37,18 @@ type secretResource struct {
 }
 
 type secretModel struct {
-	ID             types.String `tfsdk:"id"`
-	AccountID      types.String `tfsdk:"account_id"`
-	StoreID        types.String `tfsdk:"store_id"`
-	Name           types.String `tfsdk:"name"`
-	ValueWO        types.String `tfsdk:"value_wo"`
-	ValueWOVersion types.Int64  `tfsdk:"value_wo_version"`
-	Scopes         types.Set    `tfsdk:"scopes"`
-	Comment        types.String `tfsdk:"comment"`
-	Status         types.String `tfsdk:"status"`
-	Created        types.String `tfsdk:"created"`
-	Modified       types.String `tfsdk:"modified"`
+	ID             types.String   `tfsdk:"id"`
+	AccountID      types.String   `tfsdk:"account_id"`
+	StoreID        types.String   `tfsdk:"store_id"`
+	Name           types.String   `tfsdk:"name"`
+	ValueWO        types.String   `tfsdk:"value_wo"`
+	ValueWOVersion types.Int64    `tfsdk:"value_wo_version"`
+	Scopes         types.Set      `tfsdk:"scopes"`
+	Comment        types.String   `tfsdk:"comment"`
+	Status         types.String   `tfsdk:"status"`
+	Created        types.String   `tfsdk:"created"`
+	Modified       types.String   `tfsdk:"modified"`
+	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 }
 
 func newSecretResource() resource.Resource { return &secretResource{} }
@@ -55,7 +57,7 @@ func (r *secretResource) Metadata(_ context.Context, req resource.MetadataReques
 	resp.TypeName = req.ProviderTypeName + "_secret"
 }
 
-func (r *secretResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *secretResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A secret in a Cloudflare Secrets Store. Its value is **write-only**: Terraform sends it to " +
 			"Cloudflare and never stores it in state or shows it in a plan (Terraform 1.11 or later). " +
@@ -68,6 +70,7 @@ func (r *secretResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"account_id": accountIDAttribute(),
+			"timeouts":   timeoutsAttribute(ctx),
 			"store_id": schema.StringAttribute{
 				MarkdownDescription: "Id of the store that holds the secret (`cfsecrets_store.<name>.id`). Changing it replaces the secret.",
 				Required:            true,
@@ -166,6 +169,8 @@ func (r *secretResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 func (r *secretResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan, config secretModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -189,6 +194,8 @@ func (r *secretResource) Create(ctx context.Context, req resource.CreateRequest,
 func (r *secretResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state secretModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -212,6 +219,8 @@ func (r *secretResource) Read(ctx context.Context, req resource.ReadRequest, res
 func (r *secretResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state, config secretModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	drift, diags := readDrift(ctx, req.Private)
@@ -246,6 +255,8 @@ func (r *secretResource) Update(ctx context.Context, req resource.UpdateRequest,
 func (r *secretResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state secretModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -267,10 +278,11 @@ func (r *secretResource) ImportState(ctx context.Context, req resource.ImportSta
 		resp.Diagnostics.AddError("Cannot import secret", err.Error())
 		return
 	}
-	var model secretModel
-	model.AccountID = types.StringValue(accountID)
-	model.ValueWO = types.StringNull()
-	model.ValueWOVersion = types.Int64Null()
+	model := secretModel{
+		AccountID:      types.StringValue(accountID),
+		ValueWOVersion: types.Int64Null(),
+		Timeouts:       nullTimeouts(),
+	}
 	resp.Diagnostics.Append(model.fill(ctx, secret)...)
 	// Read runs next; with `modified` already known it would see no change, which is right:
 	// importing adopts the secret as it is.

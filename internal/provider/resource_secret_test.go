@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -390,8 +391,28 @@ func seedStoreWithSecrets(t *testing.T, mock *cfsecretstest.Mock, names ...strin
 	for _, n := range names {
 		secrets = append(secrets, cfclient.NewSecret{Name: n, Value: "value-of-" + n, Scopes: []string{"workers"}})
 	}
+	if len(secrets) == 0 {
+		return store.ID
+	}
 	if _, err := mock.Client().CreateSecrets(context.Background(), mock.AccountID, store.ID, secrets); err != nil {
 		t.Fatal(err)
 	}
 	return store.ID
+}
+
+func TestAccSecret_timeoutsBoundEachOperation(t *testing.T) {
+	mock := cfsecretstest.StartMock(t, cloudflaremock.Config{Latency: 2 * time.Second})
+	storeID := seedStoreWithSecrets(t, mock)
+	resource.ParallelTest(t, acceptanceCase(resource.TestStep{
+		Config: mock.ProviderBlock() + `
+resource "cfsecrets_secret" "slow" {
+  store_id = "` + storeID + `"
+  name     = "slow"
+  value_wo = "not-a-real-secret"
+  scopes   = ["workers"]
+  timeouts = { create = "100ms" }
+}
+`,
+		ExpectError: errorSaying("Could not create secret slow in time", "timeouts = { create = \"30m\" }"),
+	}))
 }

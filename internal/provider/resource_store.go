@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -32,12 +33,13 @@ type storeResource struct {
 }
 
 type storeModel struct {
-	ID           types.String `tfsdk:"id"`
-	AccountID    types.String `tfsdk:"account_id"`
-	Name         types.String `tfsdk:"name"`
-	ForceDestroy types.Bool   `tfsdk:"force_destroy"`
-	Created      types.String `tfsdk:"created"`
-	Modified     types.String `tfsdk:"modified"`
+	ID           types.String   `tfsdk:"id"`
+	AccountID    types.String   `tfsdk:"account_id"`
+	Name         types.String   `tfsdk:"name"`
+	ForceDestroy types.Bool     `tfsdk:"force_destroy"`
+	Created      types.String   `tfsdk:"created"`
+	Modified     types.String   `tfsdk:"modified"`
+	Timeouts     timeouts.Value `tfsdk:"timeouts"`
 }
 
 func newStoreResource() resource.Resource { return &storeResource{} }
@@ -46,7 +48,7 @@ func (r *storeResource) Metadata(_ context.Context, req resource.MetadataRequest
 	resp.TypeName = req.ProviderTypeName + "_store"
 }
 
-func (r *storeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *storeResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A Cloudflare Secrets Store: the account-level container for secrets that Workers read through bindings. " +
 			"While Secrets Store is in beta an account holds **one** store; if yours already has one, import it " +
@@ -58,6 +60,7 @@ func (r *storeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"account_id": accountIDAttribute(),
+			"timeouts":   timeoutsAttribute(ctx),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The store's name. Defaults to `" + defaultStoreName + "`, the name the dashboard and Wrangler use. " +
 					"Cloudflare cannot rename a store, so changing it replaces the store.",
@@ -99,6 +102,8 @@ func (r *storeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 func (r *storeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan storeModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -133,6 +138,8 @@ func (r *storeResource) explainStoreLimit(ctx context.Context, accountID string,
 func (r *storeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state storeModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -153,12 +160,16 @@ func (r *storeResource) Read(ctx context.Context, req resource.ReadRequest, resp
 func (r *storeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan storeModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
 func (r *storeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state storeModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}

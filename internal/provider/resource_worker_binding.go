@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -36,12 +37,13 @@ type workerBindingResource struct {
 }
 
 type workerBindingModel struct {
-	ID         types.String `tfsdk:"id"`
-	AccountID  types.String `tfsdk:"account_id"`
-	ScriptName types.String `tfsdk:"script_name"`
-	Name       types.String `tfsdk:"name"`
-	StoreID    types.String `tfsdk:"store_id"`
-	SecretName types.String `tfsdk:"secret_name"`
+	ID         types.String   `tfsdk:"id"`
+	AccountID  types.String   `tfsdk:"account_id"`
+	ScriptName types.String   `tfsdk:"script_name"`
+	Name       types.String   `tfsdk:"name"`
+	StoreID    types.String   `tfsdk:"store_id"`
+	SecretName types.String   `tfsdk:"secret_name"`
+	Timeouts   timeouts.Value `tfsdk:"timeouts"`
 }
 
 func newWorkerBindingResource() resource.Resource { return &workerBindingResource{} }
@@ -50,7 +52,7 @@ func (r *workerBindingResource) Metadata(_ context.Context, req resource.Metadat
 	resp.TypeName = req.ProviderTypeName + "_worker_binding"
 }
 
-func (r *workerBindingResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *workerBindingResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Binds a Secrets Store secret to a deployed Worker, which reads it with `await env.<name>.get()`. " +
 			"Manages this one binding only: the Worker's code and its other bindings (set by `wrangler deploy`) stay as they are. " +
@@ -62,6 +64,7 @@ func (r *workerBindingResource) Schema(_ context.Context, _ resource.SchemaReque
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"account_id": accountIDAttribute(),
+			"timeouts":   timeoutsAttribute(ctx),
 			"script_name": schema.StringAttribute{
 				MarkdownDescription: "Name of the deployed Worker script. Changing it moves the binding to another Worker (replace).",
 				Required:            true,
@@ -123,6 +126,8 @@ func (r *workerBindingResource) ModifyPlan(ctx context.Context, req resource.Mod
 func (r *workerBindingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan workerBindingModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -133,6 +138,8 @@ func (r *workerBindingResource) Create(ctx context.Context, req resource.CreateR
 func (r *workerBindingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state workerBindingModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -160,6 +167,8 @@ func (r *workerBindingResource) Read(ctx context.Context, req resource.ReadReque
 func (r *workerBindingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan workerBindingModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -170,6 +179,8 @@ func (r *workerBindingResource) Update(ctx context.Context, req resource.UpdateR
 func (r *workerBindingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state workerBindingModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
