@@ -19,6 +19,15 @@ status=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
+# report prints a finding, as an annotation on the run when inside GitHub Actions.
+report() {
+  if [ "${GITHUB_ACTIONS:-}" = true ]; then
+    echo "::error title=$1::$2"
+  else
+    echo "$1: $2"
+  fi
+}
+
 # summary prints the plan from its first change on: the changes, the Plan: line, the warnings
 # that say what changed outside Terraform.
 summary() {
@@ -27,7 +36,7 @@ summary() {
 
 for dir in "$@"; do
   if ! "$terraform" -chdir="$dir" init -input=false -no-color >"$log" 2>&1; then
-    echo "::error title=terraform init failed::$dir"
+    report "terraform init failed" "$dir"
     cat "$log"
     status=1
     continue
@@ -39,7 +48,7 @@ for dir in "$@"; do
       echo "$dir: no drift"
       ;;
     2)
-      echo "::error title=Drift detected::$dir was changed outside Terraform; apply it to repair"
+      report "Drift detected" "$dir was changed outside Terraform; apply it to repair"
       summary "$log"
       if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
         {
@@ -52,7 +61,7 @@ for dir in "$@"; do
       [ "$status" -eq 1 ] || status=2
       ;;
     *)
-      echo "::error title=terraform plan failed::$dir (exit code $code)"
+      report "terraform plan failed" "$dir (exit code $code)"
       cat "$log"
       status=1
       ;;

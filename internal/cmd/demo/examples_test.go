@@ -11,10 +11,11 @@ import (
 	"testing"
 )
 
-// ambient are the objects the single-file examples under resources/ and ephemeral-resources/
-// refer to without declaring them, as the docs assume an account with a store and a secret. An
-// example is validated with examples/provider/provider.tf and a declaration of each of these it
-// uses but lacks, so the docs stay short and still cannot drift from the schema.
+// ambient are the objects the single-file examples (resources/, data-sources/,
+// ephemeral-resources/) and the guides' snippets refer to without declaring them, as the docs
+// assume an account with a store and a secret. Each is validated with examples/provider/provider.tf
+// and a declaration of each of these it uses but lacks, so the docs stay short and still cannot
+// drift from the schema.
 var ambient = []struct{ address, declaration string }{
 	{"cfsecrets_store.main", `resource "cfsecrets_store" "main" {}`},
 	{"cfsecrets_secret.stripe_key", `resource "cfsecrets_secret" "stripe_key" {
@@ -26,9 +27,11 @@ var ambient = []struct{ address, declaration string }{
 }
 
 // TestExamplesValidate runs `terraform init` and `terraform validate` on every example directory
-// against the provider built from this checkout, offline, and checks that every resource, data
-// source and ephemeral resource has the examples its documentation page shows.
+// and on the HCL of every guide in docs/guides, against the provider built from this checkout,
+// offline, and checks that every resource, data source and ephemeral resource has the examples
+// its documentation page shows.
 func TestExamplesValidate(t *testing.T) {
+	t.Parallel()
 	terraform := terraformForTest(t)
 	root, err := repoRoot(t.Context())
 	if err != nil {
@@ -55,6 +58,16 @@ func TestExamplesValidate(t *testing.T) {
 			dirs = append(dirs, filepath.ToSlash(rel))
 		}
 	}
+	guides, err := filepath.Glob(filepath.Join(root, "docs", "guides", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, guide := range guides {
+		dir := "guides/" + strings.TrimSuffix(filepath.Base(guide), ".md")
+		if writeGuideSnippets(t, guide, filepath.Join(work, dir)) {
+			dirs = append(dirs, dir)
+		}
+	}
 
 	t.Run("every type has examples", func(t *testing.T) {
 		t.Parallel()
@@ -77,12 +90,12 @@ func TestExamplesValidate(t *testing.T) {
 		t.Run(dir, func(t *testing.T) {
 			t.Parallel()
 			path := filepath.Join(work, dir)
-			if kind := strings.Split(dir, "/")[0]; kind == "resources" || kind == "data-sources" || kind == "ephemeral-resources" {
+			if kind := strings.Split(dir, "/")[0]; kind == "resources" || kind == "data-sources" || kind == "ephemeral-resources" || kind == "guides" {
 				completeSingleFileExample(t, path, filepath.Join(work, "provider", "provider.tf"))
 			}
 			env := terraformEnv(m)
 			for _, args := range [][]string{{"init", "-backend=false", "-no-color"}, {"validate", "-no-color"}} {
-				res, err := runTerraform(t.Context(), terraform, path, env, args...)
+				res, err := runCommand(t.Context(), path, env, terraform, args...)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -99,6 +112,39 @@ var requiredExamples = map[string][]string{
 	"resources":           {"resource.tf", "import.sh", "import-by-string-id.tf"},
 	"data-sources":        {"data-source.tf"},
 	"ephemeral-resources": {"ephemeral-resource.tf"},
+}
+
+// writeGuideSnippets writes the ```terraform blocks of a rendered guide into dir as one
+// configuration, and reports whether the guide has any.
+func writeGuideSnippets(t *testing.T, guide, dir string) bool {
+	t.Helper()
+	content, err := os.ReadFile(guide)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var config strings.Builder
+	inBlock := false
+	for _, line := range strings.Split(string(content), "\n") {
+		switch {
+		case !inBlock && strings.TrimSpace(line) == "```terraform":
+			inBlock = true
+		case inBlock && strings.TrimSpace(line) == "```":
+			inBlock = false
+			config.WriteString("\n")
+		case inBlock:
+			config.WriteString(line + "\n")
+		}
+	}
+	if config.Len() == 0 {
+		return false
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "guide.tf"), []byte(config.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return true
 }
 
 // completeSingleFileExample adds the provider requirements and the ambient objects the example
@@ -153,7 +199,7 @@ func providerSchema(t *testing.T, terraform string, m *mirror, dir string) schem
 	var res result
 	for _, args := range [][]string{{"init", "-backend=false", "-no-color"}, {"providers", "schema", "-json"}} {
 		var err error
-		if res, err = runTerraform(t.Context(), terraform, dir, env, args...); err != nil {
+		if res, err = runCommand(t.Context(), dir, env, terraform, args...); err != nil {
 			t.Fatal(err)
 		}
 		if res.ExitCode != 0 {

@@ -13,6 +13,7 @@ import (
 // TestDemo runs `make demo` end to end: the real terraform CLI, the provider built from this
 // checkout, the mock API. Every step checks itself, so the demo's error is the test's failure.
 func TestDemo(t *testing.T) {
+	t.Parallel()
 	terraform := terraformForTest(t)
 	// The demo takes well under a minute; the deadline only stops a hang.
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)

@@ -118,8 +118,11 @@ func (m *mockAPI) bindings(ctx context.Context, script string) (map[string]cfcli
 func (m *mockAPI) secret(ctx context.Context, name string) (cfclient.Secret, error) {
 	client := m.dashboard()
 	stores, err := client.ListStores(ctx, m.AccountID)
-	if err != nil || len(stores) != 1 {
-		return cfclient.Secret{}, fmt.Errorf("want the account's one store, got %d (%v)", len(stores), err)
+	if err != nil {
+		return cfclient.Secret{}, fmt.Errorf("listing the stores: %w", err)
+	}
+	if len(stores) != 1 {
+		return cfclient.Secret{}, fmt.Errorf("want the account's one store, got %d", len(stores))
 	}
 	secrets, err := client.ListSecrets(ctx, m.AccountID, stores[0].ID, cfclient.SecretFilter{Search: name})
 	if err != nil {
@@ -149,7 +152,7 @@ func (m *mockAPI) holdsValue(ctx context.Context, secretID, value string) (bool,
 	if err != nil {
 		return false, err
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }()
 	var answer struct {
 		SHA256 string `json:"sha256"`
 	}
@@ -171,11 +174,10 @@ func (m *mockAPI) widenToken(ctx context.Context, tokenID, groupName string) (cf
 	if err != nil {
 		return cfclient.Token{}, fmt.Errorf("reading token %s: %w", tokenID, err)
 	}
-	groups, err := client.PermissionGroups(ctx, m.AccountID, groupName, "")
-	if err != nil || len(groups) != 1 {
-		return cfclient.Token{}, fmt.Errorf("looking up permission group %q: %d found (%v)", groupName, len(groups), err)
+	ids, err := m.permissionGroupIDs(ctx, client, groupName)
+	if err != nil {
+		return cfclient.Token{}, err
 	}
-	ids := []string{groups[0].ID}
 	for _, policy := range token.Policies {
 		for _, group := range policy.PermissionGroups {
 			ids = append(ids, group.ID)
@@ -190,6 +192,32 @@ func (m *mockAPI) widenToken(ctx context.Context, tokenID, groupName string) (cf
 		NotBefore:          token.NotBefore,
 		ExpiresOn:          token.ExpiresOn,
 	})
+}
+
+// createToken creates an account token holding the named permission groups; its value is in
+// the answer.
+func (m *mockAPI) createToken(ctx context.Context, name string, groupNames ...string) (cfclient.Token, error) {
+	client := m.dashboard()
+	ids, err := m.permissionGroupIDs(ctx, client, groupNames...)
+	if err != nil {
+		return cfclient.Token{}, err
+	}
+	return client.CreateAccountToken(ctx, cfclient.TokenSpec{Name: name, AccountID: m.AccountID, PermissionGroupIDs: ids})
+}
+
+func (m *mockAPI) permissionGroupIDs(ctx context.Context, client *cfclient.Client, names ...string) ([]string, error) {
+	var ids []string
+	for _, name := range names {
+		groups, err := client.PermissionGroups(ctx, m.AccountID, name, "")
+		if err != nil {
+			return nil, fmt.Errorf("looking up permission group %q: %w", name, err)
+		}
+		if len(groups) != 1 {
+			return nil, fmt.Errorf("looking up permission group %q: %d found", name, len(groups))
+		}
+		ids = append(ids, groups[0].ID)
+	}
+	return ids, nil
 }
 
 // permissionNames lists a token's permission groups by name.

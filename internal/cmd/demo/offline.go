@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -56,7 +55,8 @@ type mirror struct {
 // buildMirror builds the provider from the checkout at root into a filesystem mirror under dir,
 // in the unpacked layout <host>/<namespace>/<type>/<version>/<os>_<arch>/, and writes a CLI
 // configuration whose only installation method is that mirror: there is no `direct` block, so
-// Terraform fails instead of reaching a registry for anything else.
+// Terraform fails instead of reaching a registry for anything else. It also returns the build
+// command as a person would type it.
 func buildMirror(ctx context.Context, root, dir string) (*mirror, string, error) {
 	m := &mirror{Dir: filepath.Join(dir, "providers")}
 	platformDir := filepath.Join(m.Dir, filepath.FromSlash(providerSource), providerVersion, runtime.GOOS+"_"+runtime.GOARCH)
@@ -81,7 +81,8 @@ func buildMirror(ctx context.Context, root, dir string) (*mirror, string, error)
 	if err := os.WriteFile(m.ConfigFile, []byte(m.Config), 0o644); err != nil {
 		return nil, "", err
 	}
-	return m, "go " + strings.Join(args, " "), nil
+	shown := fmt.Sprintf("go build -ldflags %q -o %s .", args[2], m.Binary)
+	return m, shown, nil
 }
 
 // checkTerraform makes sure the CLI exists and supports write-only attributes, and says what to
@@ -131,17 +132,18 @@ func terraformEnv(m *mirror, extra ...string) []string {
 	return append(env, extra...)
 }
 
-// result is what one terraform command printed (stdout and stderr interleaved) and its exit code.
+// result is what one command printed (stdout and stderr interleaved) and its exit code.
 type result struct {
 	Output   string
 	ExitCode int
 	Took     time.Duration
 }
 
-// runTerraform runs terraform in dir. A non-zero exit is a result, not an error: callers decide
-// which codes they expect. When ctx ends, terraform gets an interrupt and time to stop cleanly.
-func runTerraform(ctx context.Context, path, dir string, env []string, args ...string) (result, error) {
-	cmd := exec.CommandContext(ctx, path, args...)
+// runCommand runs a command (terraform, or a script that runs it) in dir. A non-zero exit is a
+// result, not an error: callers decide which codes they expect. When ctx ends, the command gets
+// an interrupt and time to stop cleanly, as terraform needs to release its state.
+func runCommand(ctx context.Context, dir string, env []string, name string, args ...string) (result, error) {
+	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir
 	cmd.Env = env
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
@@ -158,7 +160,7 @@ func runTerraform(ctx context.Context, path, dir string, env []string, args ...s
 	case errors.As(err, &exitErr):
 		res.ExitCode = exitErr.ExitCode()
 	case err != nil:
-		return res, fmt.Errorf("running terraform %s: %w", strings.Join(args, " "), err)
+		return res, fmt.Errorf("running %s %s: %w", name, strings.Join(args, " "), err)
 	}
 	return res, nil
 }
@@ -190,18 +192,13 @@ func copyTree(src, dst string) error {
 }
 
 func copyFile(src, dst string) error {
-	in, err := os.Open(src)
+	info, err := os.Stat(src)
 	if err != nil {
 		return err
 	}
-	defer in.Close()
-	out, err := os.Create(dst)
+	content, err := os.ReadFile(src)
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
+	return os.WriteFile(dst, content, info.Mode().Perm())
 }

@@ -25,11 +25,3 @@ func applySummary(output string, withOutputs bool) []string {
 	}
 	return lines
 }
-
-// planSummary is a plan from its first change on: no refresh chatter, no legend.
-func planSummary(output string) []string {
-	if _, changes, found := strings.Cut(output, "Terraform will perform the following actions:\n"); found {
-		output = changes
-	}
-	return strings.Split(strings.Trim(output, "\n"), "\n")
-}

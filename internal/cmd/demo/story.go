@@ -50,6 +50,9 @@ const (
 	leastPrivilege = "Account Secrets Store Read, Workers Scripts Write"
 )
 
+// readOnly is what the scheduled drift check needs: it reads, never writes.
+var readOnly = []string{"Account Secrets Store Read", "Workers Scripts Read", "Account API Tokens Read"}
+
 // demo holds what the steps share.
 type demo struct {
 	out       io.Writer
@@ -79,7 +82,7 @@ func run(ctx context.Context, out io.Writer, terraform string) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
+	defer func() { _ = os.RemoveAll(tmp) }()
 
 	d.say("$ cd %s", root)
 	mirror, buildCmd, err := buildMirror(ctx, root, tmp)
@@ -101,12 +104,12 @@ func run(ctx context.Context, out io.Writer, terraform string) error {
 	d.show(d.mock.env())
 
 	d.work = filepath.Join(tmp, "examples")
-	for _, dir := range []string{"environments", "modules"} {
+	for _, dir := range []string{"environments", "modules", "drift-detection"} {
 		if err := copyTree(filepath.Join(root, "examples", dir), filepath.Join(d.work, dir)); err != nil {
 			return fmt.Errorf("copying examples/%s: %w", dir, err)
 		}
 	}
-	d.say("examples/environments and examples/modules are copied to %s, so the checkout stays clean.", d.work)
+	d.say("Commands run in %s, a copy of examples/, so the checkout stays clean.", d.work)
 
 	for _, step := range []func(context.Context) error{d.applyBoth, d.changeOutOfBand, d.planFindsDrift, d.applyRepairs} {
 		if err := step(ctx); err != nil {
@@ -206,7 +209,13 @@ func (d *demo) changeOutOfBand(ctx context.Context) error {
 
 // Step 3.
 func (d *demo) planFindsDrift(ctx context.Context) error {
-	d.heading("Step 3 of 4: a scheduled `terraform plan -detailed-exitcode` finds the drift (exit code 2)")
+	d.heading("Step 3 of 4: the scheduled drift check's `terraform plan -detailed-exitcode` exits 2")
+	token, err := d.mock.createToken(ctx, "drift-check", readOnly...)
+	if err != nil {
+		return fmt.Errorf("creating the drift check's read-only token: %w", err)
+	}
+	d.say("examples/drift-detection/drift-check.sh runs `terraform plan -detailed-exitcode -lock=false` per")
+	d.say("environment, as the scheduled workflow there does, with a read-only token: %s.", strings.Join(readOnly, ", "))
 	expect := map[string][]string{
 		staging.Name: {`module.worker_secrets.cfsecrets_worker_binding.this["stripe_key"] will be created`},
 		production.Name: {
@@ -218,11 +227,12 @@ func (d *demo) planFindsDrift(ctx context.Context) error {
 		},
 	}
 	for _, env := range environments {
-		res, err := d.run(ctx, env, []int{2}, "plan", "-detailed-exitcode", "-lock=false")
+		script := "drift-detection/drift-check.sh"
+		res, err := d.command(ctx, env, token.Value, []int{2}, script+" "+env.Dir, "sh", script, env.Dir)
 		if err != nil {
 			return err
 		}
-		d.show(planSummary(res.Output))
+		d.show(strings.Split(strings.TrimRight(res.Output, "\n"), "\n"))
 		for _, want := range expect[env.Name] {
 			if !strings.Contains(res.Output, want) {
 				return fmt.Errorf("the %s plan does not show %q:\n%s", env.Name, want, res.Output)
@@ -281,22 +291,32 @@ func (d *demo) applyRepairs(ctx context.Context) error {
 	return nil
 }
 
-// run runs one terraform command in env's directory, printed as a person would type it, and
-// fails unless it exits with one of want.
+// run runs one terraform command in env's directory with the admin token.
 func (d *demo) run(ctx context.Context, env environment, want []int, args ...string) (result, error) {
 	full := append([]string{"-chdir=" + env.Dir, args[0], "-no-color"}, args[1:]...)
+	return d.command(ctx, env, d.mock.Token, want, "terraform "+strings.Join(full, " "), d.terraform, full...)
+}
+
+// command runs a command in the work directory with env's secret values and the API token,
+// printed as a person would type it (shown), and fails unless it exits with one of want.
+func (d *demo) command(ctx context.Context, env environment, token string, want []int, shown, name string, args ...string) (result, error) {
 	d.say("")
-	d.say("$ terraform %s", strings.Join(full, " "))
-	extra := d.mock.env()
+	d.say("$ %s", shown)
+	extra := []string{
+		"CLOUDFLARE_BASE_URL=" + d.mock.BaseURL,
+		"CLOUDFLARE_ACCOUNT_ID=" + d.mock.AccountID,
+		"CLOUDFLARE_API_TOKEN=" + token,
+		"TERRAFORM=" + d.terraform,
+	}
 	for name, value := range env.Values {
 		extra = append(extra, "TF_VAR_"+name+"="+value)
 	}
-	res, err := runTerraform(ctx, d.terraform, d.work, terraformEnv(d.mirror, extra...), full...)
+	res, err := runCommand(ctx, d.work, terraformEnv(d.mirror, extra...), name, args...)
 	if err != nil {
 		return res, err
 	}
 	if !slices.Contains(want, res.ExitCode) {
-		return res, fmt.Errorf("terraform %s exited %d, want %v:\n%s", strings.Join(full, " "), res.ExitCode, want, res.Output)
+		return res, fmt.Errorf("%s exited %d, want %v:\n%s", shown, res.ExitCode, want, res.Output)
 	}
 	d.say("  (exit code %d, %s)", res.ExitCode, res.Took.Round(100*time.Millisecond))
 	return res, nil
@@ -319,17 +339,17 @@ func (d *demo) checkStateHoldsNoValue(env environment) error {
 
 func (d *demo) heading(format string, args ...any) {
 	title := fmt.Sprintf(format, args...)
-	fmt.Fprintf(d.out, "\n%s\n%s\n", title, strings.Repeat("=", len(title)))
+	_, _ = fmt.Fprintf(d.out, "\n%s\n%s\n", title, strings.Repeat("=", len(title)))
 }
 
 func (d *demo) say(format string, args ...any) {
-	fmt.Fprintf(d.out, format+"\n", args...)
+	_, _ = fmt.Fprintf(d.out, format+"\n", args...)
 }
 
 // show prints command output, indented so it stands apart from the narration.
 func (d *demo) show(lines []string) {
 	for _, line := range lines {
-		fmt.Fprintf(d.out, "    %s\n", line)
+		_, _ = fmt.Fprintf(d.out, "    %s\n", line)
 	}
 }
 
