@@ -229,9 +229,14 @@ func (r *workerBindingResource) write(ctx context.Context, plan workerBindingMod
 			return bindings, nil
 		})
 	if errors.Is(err, errBindingTypeConflict) {
+		fix := "Rename or remove that binding (usually in wrangler.toml), or choose another name here."
+		if conflicting.Type == "secret_text" {
+			fix = fmt.Sprintf("It is a legacy Workers secret: migrate it to Secrets Store and remove it with "+
+				"`wrangler secret delete %s`, or choose another name here.", want.Name)
+		}
 		diags.AddAttributeError(path.Root("name"), "The Worker already has a binding with this name",
-			fmt.Sprintf("Worker %q already has a %s binding named %s, which this provider will not overwrite. Rename or remove "+
-				"that binding (usually in wrangler.toml), or choose another name here.", plan.ScriptName.ValueString(), conflicting.Type, want.Name))
+			fmt.Sprintf("Worker %q already has a %s binding named %s, which this provider will not overwrite. %s",
+				plan.ScriptName.ValueString(), conflicting.Type, want.Name, fix))
 		return
 	}
 	if err != nil {
