@@ -90,8 +90,10 @@ func FuzzWorkerUpload(f *testing.F) {
 						{"type": "secrets_store_secret", "name": "BOUND", "store_id": m.storeID, "secret_name": fuzzSecretName},
 					},
 				})
-				// A usable module name makes a valid upload.
-				wantOK = module != "" && field != "metadata" && fuzzHeaderSafe(disposition) && fuzzHeaderSafe(partContentType)
+				// A usable module name makes a valid upload: one the JSON metadata can name (valid
+				// UTF-8), in a header that reaches the server unchanged.
+				wantOK = module != "" && field != "metadata" && fuzzViaJSON(module) == module &&
+					fuzzHeaderSafe(disposition) && fuzzHeaderSafe(partContentType)
 			}
 			body, contentType = fuzzMultipart(t, []fuzzPart{
 				{disposition: `form-data; name="metadata"; filename="blob"`, contentType: "application/json", data: metaPart},
