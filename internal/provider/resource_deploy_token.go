@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"time"
 
@@ -76,7 +77,10 @@ func (r *deployTokenResource) Schema(ctx context.Context, _ resource.SchemaReque
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The token's name, shown in the dashboard.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 120)},
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, 120),
+					stringvalidator.RegexMatches(regexp.MustCompile(`\S`), "must not be blank"),
+				},
 			},
 			"extra_permissions": schema.SetAttribute{
 				MarkdownDescription: "Names of further permission groups to grant, as the API names them (e.g. `Workers KV Storage Write`); " +

@@ -26,6 +26,9 @@ import (
 // bindingNamePattern: a binding becomes env.<name> in the Worker, so it must be a JavaScript identifier.
 var bindingNamePattern = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*$`)
 
+// workerNamePattern is Cloudflare's rule for Worker script names.
+var workerNamePattern = regexp.MustCompile(`^[a-z0-9_-]+$`)
+
 var (
 	_ resource.ResourceWithConfigure   = (*workerBindingResource)(nil)
 	_ resource.ResourceWithImportState = (*workerBindingResource)(nil)
@@ -68,8 +71,11 @@ func (r *workerBindingResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"script_name": schema.StringAttribute{
 				MarkdownDescription: "Name of the deployed Worker script. Changing it moves the binding to another Worker (replace).",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 63)},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, 63),
+					stringvalidator.RegexMatches(workerNamePattern, "must be a Worker name: lowercase letters, digits, _ and -"),
+				},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The binding name, a JavaScript identifier such as `STRIPE_KEY`: the Worker reads `env.STRIPE_KEY`. " +

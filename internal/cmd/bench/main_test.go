@@ -1,0 +1,98 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// These tests cover the benchmark's bookkeeping; running it is `make bench`, never `make test`.
+
+func TestEndpointNamesPatterns(t *testing.T) {
+	const account, store, secret = "0123456789abcdef0123456789abcdef", "9a7806061c88ada191ed06f989cc3dac", "ed17574386854bf78a67040be0a770b0"
+	for _, c := range []struct {
+		r    loggedRequest
+		want string
+	}{
+		{loggedRequest{Method: "GET", Path: "/client/v4/accounts/" + account + "/secrets_store/stores/" + store + "/secrets", Query: "page=2&per_page=100"},
+			"GET /accounts/{account_id}/secrets_store/stores/{store_id}/secrets"},
+		{loggedRequest{Method: "GET", Path: "/client/v4/accounts/" + account + "/secrets_store/stores/" + store + "/secrets", Query: "search=bench_secret_0010"},
+			"GET /accounts/{account_id}/secrets_store/stores/{store_id}/secrets?search=…"},
+		{loggedRequest{Method: "GET", Path: "/client/v4/accounts/" + account + "/secrets_store/stores/" + store + "/secrets/" + secret},
+			"GET /accounts/{account_id}/secrets_store/stores/{store_id}/secrets/{secret_id}"},
+		{loggedRequest{Method: "PATCH", Path: "/client/v4/accounts/" + account + "/workers/scripts/bench-worker-3/settings"},
+			"PATCH /accounts/{account_id}/workers/scripts/{script_name}/settings"},
+		{loggedRequest{Method: "GET", Path: "/client/v4/accounts/" + account + "/tokens/verify"}, "GET /accounts/{account_id}/tokens/verify"},
+		{loggedRequest{Method: "GET", Path: "/client/v4/accounts/" + account + "/tokens/" + secret}, "GET /accounts/{account_id}/tokens/{token_id}"},
+	} {
+		if got := endpoint(c.r); got != c.want {
+			t.Errorf("endpoint(%s %s?%s) = %q, want %q", c.r.Method, c.r.Path, c.r.Query, got, c.want)
+		}
+		if _, known := senders[c.want]; !known {
+			t.Errorf("no sender described for %q", c.want)
+		}
+	}
+}
+
+func TestProviderConfigHasEveryResource(t *testing.T) {
+	s := shape{n: 100, workers: 5}
+	config := providerConfig(s, providerSettings{RequestsPerSecond: 1000, Burst: 1200})
+	for what, want := range map[string]int{
+		`resource "cfsecrets_secret"`:               100,
+		`resource "cfsecrets_worker_binding"`:       10,
+		`resource "cfsecrets_deploy_token"`:         1,
+		`resource "cfsecrets_store"`:                1,
+		`script_name = "bench-worker-4"`:            2,
+		`secret_name = cfsecrets_secret.s0090.name`: 1,
+		"requests_per_second = 1000":                1,
+	} {
+		if got := strings.Count(config, what); got != want {
+			t.Errorf("%s appears %d times, want %d", what, got, want)
+		}
+	}
+	if got := strings.Count(baselineConfig(7), `resource "terraform_data"`); got != 7 {
+		t.Errorf("baseline has %d terraform_data, want 7", got)
+	}
+}
+
+func TestReportJudgesTargets(t *testing.T) {
+	stats := func(byEndpoint map[string]int, tooMany int) requestStats {
+		s := requestStats{ByEndpoint: byEndpoint, TooManyByEP: map[string]int{}, TooMany: tooMany}
+		for _, n := range byEndpoint {
+			s.Total += n
+		}
+		return s
+	}
+	listing := "GET /accounts/{account_id}/secrets_store/stores/{store_id}/secrets"
+	search := listing + "?search=…"
+	r := &report{Sizes: []int{1000}, Workers: 5, Results: []result{
+		{Mode: modeBaseline, N: 1000, Apply: timedRun{Wall: 10 * time.Second}, Plan: timedRun{Wall: 10 * time.Second}, PlanRan: true},
+		{Mode: modeCoalesced, N: 1000, PlanRan: true,
+			Apply:    timedRun{Wall: 30 * time.Second, RSSKiB: 100 << 10},
+			Plan:     timedRun{Wall: 25 * time.Second, RSSKiB: 170 << 10},
+			ApplyReq: stats(map[string]int{"POST /accounts/{account_id}/secrets_store/stores/{store_id}/secrets": 150}, 0),
+			PlanReq:  stats(map[string]int{listing: 10, search: 100, "GET /accounts/{account_id}/tokens": 1}, 0)},
+	}}
+	verdicts := map[string]string{}
+	for _, target := range r.targets() {
+		verdicts[target.Name[:20]] = target.Verdict
+		if strings.Contains(target.Name, "15 API requests") && !strings.Contains(target.Why, "100 × `"+search+"`") {
+			t.Errorf("the failed plan target does not name the searches: %q", target.Why)
+		}
+	}
+	for prefix, want := range map[string]string{
+		"plan of N=1000 secre": "**FAIL**", // 110 Secrets Store requests
+		"plan of N=1000: wall": "**FAIL**", // 2.5x
+		"apply creating N=100": "PASS",
+		"provider peak RSS un": "**FAIL**", // 174 MB
+	} {
+		if verdicts[prefix] != want {
+			t.Errorf("target %q: %q, want %q", prefix, verdicts[prefix], want)
+		}
+	}
+	var b strings.Builder
+	r.render(&b)
+	if !strings.Contains(b.String(), "| coalesced | 30.0 s | 3.0x | 25.0 s | 2.5x | 150 | 111 | 0 / 0 |") {
+		t.Errorf("the N=1000 table lacks the coalesced row:\n%s", b.String())
+	}
+}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cfclient"
+)
+
+// mockProcess is the cloudflare-mock command running as a child process, as a user would run
+// it: its latency and rate limit apply to every API request Terraform's provider sends.
+type mockProcess struct {
+	cmd       *exec.Cmd
+	root      string // http://127.0.0.1:<port>: the /__mock control routes
+	baseURL   string // root + /client/v4
+	accountID string
+	token     string
+}
+
+// startMock runs the mock binary with args (it always listens on a free loopback port) and
+// reads the three environment lines it prints once listening.
+func startMock(binary string, args ...string) (*mockProcess, error) {
+	cmd := exec.Command(binary, append([]string{"-listen", "127.0.0.1:0"}, args...)...)
+	cmd.Stderr = os.Stderr
+	// The mock dies with this process even if it is killed without a chance to clean up.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting the mock: %w", err)
+	}
+	m := &mockProcess{cmd: cmd}
+	lines := bufio.NewScanner(stdout)
+	for i := 0; i < 3 && lines.Scan(); i++ {
+		name, value, _ := strings.Cut(lines.Text(), "=")
+		switch name {
+		case "CLOUDFLARE_BASE_URL":
+			m.baseURL, m.root = value, strings.TrimSuffix(value, "/client/v4")
+		case "CLOUDFLARE_ACCOUNT_ID":
+			m.accountID = value
+		case "CLOUDFLARE_API_TOKEN":
+			m.token = value
+		}
+	}
+	go func() { _, _ = io.Copy(io.Discard, stdout) }()
+	if m.baseURL == "" || m.accountID == "" || m.token == "" {
+		m.stop()
+		return nil, fmt.Errorf("the mock did not print its three environment lines")
+	}
+	return m, nil
+}
+
+// stop ends the mock (SIGTERM, then SIGKILL after a grace period).
+func (m *mockProcess) stop() {
+	if m.cmd.ProcessState != nil {
+		return
+	}
+	_ = m.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = m.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		_ = m.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// env is what the provider needs to reach the mock.
+func (m *mockProcess) env() []string {
+	return []string{
+		"CLOUDFLARE_BASE_URL=" + m.baseURL,
+		"CLOUDFLARE_ACCOUNT_ID=" + m.accountID,
+		"CLOUDFLARE_API_TOKEN=" + m.token,
+	}
+}
+
+// loggedRequest is one entry of GET /__mock/requests.
+type loggedRequest struct {
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	Query  string `json:"query"`
+	Status int    `json:"status"`
+}
+
+func (m *mockProcess) control(method, path string, into any) error {
+	req, err := http.NewRequest(method, m.root+path, nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("mock %s %s: %w", method, path, err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("mock %s %s answered %d", method, path, res.StatusCode)
+	}
+	if into == nil {
+		into = new(any)
+	}
+	return json.NewDecoder(res.Body).Decode(into)
+}
+
+// reset forgets all state, the request log and the rate-limit budgets.
+func (m *mockProcess) reset() error { return m.control(http.MethodPost, "/__mock/reset", nil) }
+
+// takeRequests returns the request log and clears it.
+func (m *mockProcess) takeRequests() ([]loggedRequest, error) {
+	var log []loggedRequest
+	if err := m.control(http.MethodGet, "/__mock/requests", &log); err != nil {
+		return nil, err
+	}
+	return log, m.control(http.MethodDelete, "/__mock/requests", nil)
+}
+
+// client is an admin API client for setting up Workers and checking results, outside Terraform.
+// It retries 429s patiently: in the over-the-limit case the checks run on a spent budget.
+func (m *mockProcess) client() *cfclient.Client {
+	return cfclient.New(cfclient.Config{APIToken: m.token, BaseURL: m.baseURL, MaxRetries: 20})
+}
+
+// benchWorkerModule is the module Worker the benchmark deploys before Terraform binds secrets to it.
+const benchWorkerModule = `export default {
+  async fetch(request, env) {
+    return new Response("benchmark worker");
+  },
+};
+`
+
+// deployWorkers uploads the benchmark's Workers as `wrangler deploy` would, with no bindings.
+func (m *mockProcess) deployWorkers(ctx context.Context, names []string) error {
+	client := m.client()
+	for _, name := range names {
+		err := client.UploadModuleWorker(ctx, m.accountID, name, "2025-01-01",
+			[]cfclient.WorkerModule{{Name: "index.js", Content: benchWorkerModule}}, nil)
+		if err != nil {
+			return fmt.Errorf("deploying Worker %s: %w", name, err)
+		}
+	}
+	return nil
+}
