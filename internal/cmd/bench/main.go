@@ -57,6 +57,7 @@ type options struct {
 	render     string
 	quietLoad  float64
 	quietWait  time.Duration
+	resume     bool
 }
 
 func parseFlags(args []string) (options, error) {
@@ -73,6 +74,7 @@ func parseFlags(args []string) (options, error) {
 	flags.BoolVar(&o.keep, "keep", false, "keep the working directories (printed at the end)")
 	flags.StringVar(&o.results, "results", "bin/bench-results.json", "where to keep the raw results as JSON (empty: nowhere)")
 	flags.StringVar(&o.render, "render", "", "render -out from a -results file of an earlier run, without running anything")
+	flags.BoolVar(&o.resume, "resume", false, "keep the modes an interrupted run saved in -results and run only the rest")
 	flags.Float64Var(&o.quietLoad, "quiet-load", 1.5, "before each mode, wait until the 1-minute load average is below this (0: never wait)")
 	flags.DurationVar(&o.quietWait, "quiet-wait", 30*time.Second, "the longest wait for -quiet-load; then the mode runs anyway")
 	modes := flags.String("modes", "coalesced,per-resource,baseline", "which of coalesced, per-resource and baseline to run")
@@ -204,6 +206,13 @@ func run(args []string) error {
 		report.Micro = string(micro)
 	}
 
+	if opts.resume && opts.results != "" {
+		if earlier, err := readReport(opts.results); err == nil {
+			report.Results, report.OverLimit = earlier.Results, earlier.OverLimit
+			logf("resuming: %d results kept from %s", len(report.Results), opts.results)
+		}
+	}
+
 	quota := slices.Max(append(opts.sizes, opts.overLimitN)) + 100
 	mock, err := startMock(b.mockBin, "-latency", opts.latency.String(), "-secrets-quota", strconv.Itoa(quota),
 		"-rate-limit", "1200", "-rate-limit-window", "5m")
@@ -215,15 +224,18 @@ func run(args []string) error {
 
 	for _, n := range opts.sizes {
 		s := shape{n: n, workers: opts.workers}
-		if opts.modes["baseline"] {
+		if opts.modes["baseline"] && report.find(modeBaseline, n) == nil {
 			baseline, err := b.runBaseline(n)
 			if err != nil {
 				return err
 			}
 			report.Results = append(report.Results, baseline)
+			if err := b.save(report); err != nil { // partial results survive an interruption
+				return err
+			}
 		}
 		for _, perResource := range []bool{false, true} {
-			if !opts.modes[map[bool]string{false: "coalesced", true: "per-resource"}[perResource]] {
+			if !opts.modes[map[bool]string{false: "coalesced", true: "per-resource"}[perResource]] || report.find(modeFor(perResource), n) != nil {
 				continue
 			}
 			r, err := b.runProvider(mock, s, perResource, providerSettings{}, modeFor(perResource))
@@ -231,15 +243,18 @@ func run(args []string) error {
 				return err
 			}
 			report.Results = append(report.Results, r)
-		}
-		if err := b.save(report); err != nil { // partial results survive an interruption
-			return err
+			if err := b.save(report); err != nil {
+				return err
+			}
 		}
 	}
 	// The over-the-limit apply's reference: the same provider settings, within the real limit.
 	overSettings := providerSettings{RequestsPerSecond: 1000, Burst: 1200}
 	var overReference result
-	if opts.overLimitN > 0 {
+	if report.OverLimit != nil {
+		overReference = report.OverLimit.Reference
+	}
+	if opts.overLimitN > 0 && report.OverLimit == nil {
 		overReference, err = b.runProvider(mock, shape{n: opts.overLimitN, workers: opts.workers}, false, overSettings, modeOverLimitRef)
 		if err != nil {
 			return err
@@ -247,7 +262,10 @@ func run(args []string) error {
 	}
 	mock.stop()
 
-	if opts.overLimitN > 0 {
+	if opts.overLimitN > 0 && report.OverLimit == nil {
+		if err := b.save(report); err != nil {
+			return err
+		}
 		const limit, window = 100, 10 * time.Second
 		over, err := startMock(b.mockBin, "-latency", opts.latency.String(), "-secrets-quota", strconv.Itoa(quota),
 			"-rate-limit", strconv.Itoa(limit), "-rate-limit-window", window.String())

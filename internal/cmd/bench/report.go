@@ -418,6 +418,38 @@ func (r *report) render(b *strings.Builder) {
 		}
 	}
 
+	if largest := slices.Max(r.Sizes); r.find(modeBaseline, largest) != nil && r.find(modeBaseline, largest).Apply.CPU > 0 {
+		p("")
+		p("### Where the time goes at N = %d", largest)
+		p("")
+		p("CPU seconds (user + system) of each command, from `wait4(2)`: everything (terraform and the provider")
+		p("processes it started and waited for), and the provider processes alone. On %d CPUs, CPU time near", r.Machine.CPUs)
+		p("wall time × %d means the command was CPU-bound; far below it, that it was waiting (API latency, the rate limit).", r.Machine.CPUs)
+		p("")
+		p("| mode | command | wall | CPU: all | CPU: provider |")
+		p("|---|---|---|---|---|")
+		for _, mode := range []string{modeCoalesced, modePerResource, modeBaseline} {
+			res := r.find(mode, largest)
+			if res == nil {
+				continue
+			}
+			for _, c := range []struct {
+				name string
+				run  timedRun
+				ran  bool
+			}{{"apply", res.Apply, true}, {"plan", res.Plan, res.PlanRan}} {
+				if !c.ran || c.run.CPU == 0 {
+					continue
+				}
+				provider := "—"
+				if mode != modeBaseline {
+					provider = secs(c.run.ProviderCPU)
+				}
+				p("| %s | %s | %s | %s | %s |", mode, c.name, secs(c.run.Wall), secs(c.run.CPU), provider)
+			}
+		}
+	}
+
 	if o := r.OverLimit; o != nil {
 		res := o.Result
 		p("")

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // Peak memory of the provider
@@ -21,7 +22,7 @@ import (
 // in wrapper mode (wrapperFlag). The wrapper starts the real provider as its child with the same
 // stdin, stdout, stderr, arguments and environment (so go-plugin's handshake line and Terraform's
 // plugin environment pass through untouched), forwards signals, waits for it and then appends
-// the child's ru_maxrss to the file named by envRSSLog.
+// the child's ru_maxrss (and its CPU time) to the file named by envRSSLog.
 //
 // ru_maxrss from wait4(2) is the kernel's own record of the process's peak resident set size
 // over its whole life (the same figure as VmHWM in /proc/<pid>/status, and what
@@ -76,7 +77,8 @@ func runProviderWrapper(args []string) int {
 	if usage, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		if path := os.Getenv(envRSSLog); path != "" {
 			if f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644); err == nil {
-				fmt.Fprintf(f, "%d\n", usage.Maxrss)
+				cpu := time.Duration(usage.Utime.Nano() + usage.Stime.Nano())
+				fmt.Fprintf(f, "%d %d\n", usage.Maxrss, cpu.Milliseconds())
 				f.Close()
 			}
 		}
@@ -88,21 +90,30 @@ func runProviderWrapper(args []string) int {
 }
 
 // peakRSS reads a wrapper log: the largest peak among the provider processes of one command, in
-// KiB, and how many processes were recorded.
-func peakRSS(path string) (maxKiB int64, processes int) {
+// KiB, how many processes were recorded and the CPU time they used in all.
+func peakRSS(path string) (maxKiB int64, processes int, cpu time.Duration) {
 	f, err := os.Open(path)
 	if err != nil {
-		return 0, 0
+		return 0, 0, 0
 	}
 	defer f.Close()
 	lines := bufio.NewScanner(f)
 	for lines.Scan() {
-		kib, err := strconv.ParseInt(strings.TrimSpace(lines.Text()), 10, 64)
+		fields := strings.Fields(lines.Text())
+		if len(fields) == 0 {
+			continue
+		}
+		kib, err := strconv.ParseInt(fields[0], 10, 64)
 		if err != nil {
 			continue
 		}
 		processes++
 		maxKiB = max(maxKiB, kib)
+		if len(fields) > 1 {
+			if ms, err := strconv.ParseInt(fields[1], 10, 64); err == nil {
+				cpu += time.Duration(ms) * time.Millisecond
+			}
+		}
 	}
-	return maxKiB, processes
+	return maxKiB, processes, cpu
 }

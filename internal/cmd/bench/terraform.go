@@ -42,6 +42,9 @@ type timedRun struct {
 	Providers int // provider processes recorded
 	// Load is the 1-minute load average when the command ended: how busy the machine was.
 	Load float64
+	// CPU is the CPU time (user + system) wait4 reports for terraform, which includes the processes
+	// it waited for (the providers); ProviderCPU is that of the provider processes alone.
+	CPU, ProviderCPU time.Duration
 }
 
 // terraform runs `terraform <args>` in the workspace, stopping it (interrupt, then kill) at the cap.
@@ -60,8 +63,11 @@ func (w *workspace) terraform(args ...string) (timedRun, error) {
 	start := time.Now()
 	err := cmd.Run()
 	r := timedRun{Wall: time.Since(start), Output: out.String()}
-	r.RSSKiB, r.Providers = peakRSS(rssLog)
+	r.RSSKiB, r.Providers, r.ProviderCPU = peakRSS(rssLog)
 	r.Load = loadAverage()
+	if cmd.ProcessState != nil {
+		r.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
 	var exitErr *exec.ExitError
 	switch {
 	case err == nil:
