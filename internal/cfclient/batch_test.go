@@ -375,3 +375,76 @@ func TestCreateSecretLoneCallIsSent(t *testing.T) {
 		}
 	})
 }
+
+// TestCreateBatcherStream plays an apply of many secrets: Terraform starts a create whenever one
+// of its ten parallel slots is free, spending some time of its own between one start and the next;
+// each send takes the API's latency. Batches must carry several creates each, and a lone create
+// after the stream must still wait only batchWindow.
+func TestCreateBatcherStream(t *testing.T) {
+	const creates, latency = 300, 50 * time.Millisecond
+	tests := []struct {
+		name        string
+		parallelism int
+		between     time.Duration // Terraform's own work between starting one create and the next
+		maxSends    int
+		// maxTime bounds the whole run: waiting for company must not slow a stream that can have none.
+		maxTime time.Duration
+	}{
+		{name: "Terraform as fast as the API", parallelism: 10, maxSends: creates / 8, maxTime: creates / 8 * (latency + streamWindow)},
+		// About 17 creates a second, as in the benchmark's apply of 1,000 secrets.
+		{name: "Terraform slower than the API", parallelism: 10, between: 60 * time.Millisecond, maxSends: creates / 5,
+			maxTime: creates*60*time.Millisecond + streamWindow + latency},
+		{name: "terraform -parallelism=1", parallelism: 1, maxSends: creates,
+			maxTime: creates*(batchWindow+latency) + streamWindow},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				rec := &recordingSend{}
+				send := rec.send
+				b := &createBatcher{sendRequest: func(ctx context.Context, accountID, storeID string, items []NewSecret) ([]Secret, error) {
+					time.Sleep(latency)
+					return send(ctx, accountID, storeID, items)
+				}}
+				slots := make(chan struct{}, tt.parallelism)
+				start := time.Now()
+				var wg sync.WaitGroup
+				for i := range creates {
+					slots <- struct{}{}
+					wg.Go(func() {
+						defer func() { <-slots }()
+						if _, err := b.create(t.Context(), "account", "store", NewSecret{Name: secretName(i)}); err != nil {
+							t.Error(err)
+						}
+					})
+					time.Sleep(tt.between)
+				}
+				wg.Wait()
+				if took := time.Since(start); took > tt.maxTime {
+					t.Errorf("the creates took %v (fake clock), want at most %v", took, tt.maxTime)
+				}
+				sizes := rec.sizes()
+				total := 0
+				for _, n := range sizes {
+					total += n
+				}
+				if total != creates {
+					t.Fatalf("sent %d creates, want %d", total, creates)
+				}
+				t.Logf("%d creates in %d requests, %v (fake clock)", creates, len(sizes), time.Since(start))
+				if len(sizes) > tt.maxSends {
+					t.Errorf("%d creates went out in %d requests (sizes %v), want at most %d", creates, len(sizes), sizes, tt.maxSends)
+				}
+
+				time.Sleep(time.Second) // the stream is over
+				start = time.Now()
+				if _, err := b.create(t.Context(), "account", "store", NewSecret{Name: "LONE"}); err != nil {
+					t.Fatal(err)
+				}
+				if waited := time.Since(start); waited != batchWindow+latency {
+					t.Errorf("a lone create after the stream took %v, want the batch window and the latency, %v", waited, batchWindow+latency)
+				}
+			})
+		})
+	}
+}

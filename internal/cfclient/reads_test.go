@@ -348,3 +348,85 @@ func keys[V any](m map[string]V) []string {
 	}
 	return out
 }
+
+func TestSecretByNameSharesTheListing(t *testing.T) {
+	const n, lookups = 250, 40
+	tests := []struct {
+		name         string
+		perResource  bool
+		wantListings int // pages of the full listing
+		wantSearches int // listings narrowed by ?search=
+	}{
+		{name: "shared listing: ceil(250/100) pages for every lookup and read", wantListings: (n + 99) / 100},
+		{name: "PerResourceReads: one search per lookup", perResource: true, wantSearches: lookups},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := newAPI(t, cloudflaremock.Config{SecretsQuota: 1000})
+			storeID := a.createStore()
+			secrets := a.createSecrets(storeID, n)
+			a.clearRequests()
+
+			client := a.newClient(cfclient.Config{PerResourceReads: tt.perResource})
+			var wg sync.WaitGroup
+			for i := range lookups {
+				want := secrets[i*5]
+				wg.Go(func() {
+					got, found, err := client.SecretByName(context.Background(), a.account, storeID, want.Name)
+					if err != nil || !found || got.ID != want.ID {
+						t.Errorf("SecretByName(%s) = (%s, %v, %v), want (%s, true, nil)", want.Name, got.ID, found, err, want.ID)
+					}
+				})
+			}
+			wg.Wait()
+			if _, found, err := client.SecretByName(context.Background(), a.account, storeID, "NAME_00"); err != nil || found {
+				t.Errorf("SecretByName of a name no secret has (only a prefix of ten) = (found %v, %v), want not found", found, err)
+			}
+			var listings, searches int
+			for _, r := range a.requests() {
+				if r.Method == http.MethodGet && strings.HasSuffix(r.Path, "/secrets") {
+					if strings.Contains(r.Query, "search=") {
+						searches++
+					} else {
+						listings++
+					}
+				}
+			}
+			wantSearches := tt.wantSearches
+			if tt.perResource {
+				wantSearches++ // the lookup of a missing name
+			}
+			if listings != tt.wantListings || searches != wantSearches {
+				t.Errorf("%d lookups cost %d listing pages and %d searches, want %d and %d", lookups+1, listings, searches, tt.wantListings, wantSearches)
+			}
+		})
+	}
+}
+
+// A store this client created is known to be empty, and its own creates are known: an apply that
+// creates a store, its secrets and bindings checking them reads no listing at all.
+func TestNewStoreNeedsNoListing(t *testing.T) {
+	a := newAPI(t, cloudflaremock.Config{})
+	ctx := context.Background()
+	store, err := a.client.CreateStore(ctx, a.account, "default_secrets_store")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range 5 {
+		wg.Go(func() {
+			if _, err := a.client.CreateSecret(ctx, a.account, store.ID, cfclient.NewSecret{Name: fmt.Sprintf("NEW_%d", i), Value: "v", Scopes: []string{"workers"}}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	for i := range 5 {
+		if _, found, err := a.client.SecretByName(ctx, a.account, store.ID, fmt.Sprintf("NEW_%d", i)); err != nil || !found {
+			t.Errorf("SecretByName(NEW_%d) = (found %v, %v), want found", i, found, err)
+		}
+	}
+	if single, lists := a.secretGETs(); single != 0 || lists != 0 {
+		t.Errorf("lookups in a store this client created cost %d GETs and %d listings, want none", single, lists)
+	}
+}

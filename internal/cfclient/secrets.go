@@ -5,6 +5,7 @@ import (
 	"errors"
 	"maps"
 	"net/http"
+	"slices"
 
 	cloudflare "github.com/cloudflare/cloudflare-go/v4"
 	"github.com/cloudflare/cloudflare-go/v4/secrets_store"
@@ -68,14 +69,7 @@ func (c *Client) CreateSecrets(ctx context.Context, accountID, storeID string, s
 // provider instance, so a plan of N secrets costs ceil(N/100) requests, not N.
 func (c *Client) GetSecret(ctx context.Context, accountID, storeID, secretID string) (Secret, error) {
 	if c.sharedReads {
-		secrets, err := c.storeSecrets.get(ctx, accountID+"/"+storeID, func(ctx context.Context) (map[string]Secret, error) {
-			listed, err := c.ListSecrets(ctx, accountID, storeID, SecretFilter{})
-			byID := make(map[string]Secret, len(listed))
-			for _, s := range listed {
-				byID[s.ID] = s
-			}
-			return byID, err
-		})
+		secrets, err := c.sharedSecrets(ctx, accountID, storeID)
 		if err != nil {
 			return Secret{}, err
 		}
@@ -89,6 +83,44 @@ func (c *Client) GetSecret(ctx context.Context, accountID, storeID, secretID str
 		AccountID: cloudflare.F(accountID),
 	}, into(&env))
 	return env.Result, translate(err)
+}
+
+// SecretByName finds a secret by its exact name. With shared reads it looks in the store's shared
+// listing, which this provider instance's own writes keep current, so bindings checking their
+// secrets cost nothing more; otherwise a search narrows a listing server-side.
+func (c *Client) SecretByName(ctx context.Context, accountID, storeID, name string) (Secret, bool, error) {
+	var candidates []Secret
+	if c.sharedReads {
+		secrets, err := c.sharedSecrets(ctx, accountID, storeID)
+		if err != nil {
+			return Secret{}, false, err
+		}
+		candidates = slices.Collect(maps.Values(secrets))
+	} else {
+		listed, err := c.ListSecrets(ctx, accountID, storeID, SecretFilter{Search: name})
+		if err != nil {
+			return Secret{}, false, err
+		}
+		candidates = listed
+	}
+	for _, s := range candidates {
+		if s.Name == name {
+			return s, true, nil
+		}
+	}
+	return Secret{}, false, nil
+}
+
+// sharedSecrets is the store's shared listing, by id.
+func (c *Client) sharedSecrets(ctx context.Context, accountID, storeID string) (map[string]Secret, error) {
+	return c.storeSecrets.get(ctx, accountID+"/"+storeID, func(ctx context.Context) (map[string]Secret, error) {
+		listed, err := c.ListSecrets(ctx, accountID, storeID, SecretFilter{})
+		byID := make(map[string]Secret, len(listed))
+		for _, s := range listed {
+			byID[s.ID] = s
+		}
+		return byID, err
+	})
 }
 
 // rememberSecrets puts what a write returned into the store's shared listing, if one is loaded.

@@ -21,6 +21,10 @@ type sharedLoad[T any] struct {
 	done  chan struct{}
 	value T
 	err   error
+	// changes are the writes made while the fetch was in flight, applied to its result when it
+	// arrives. Every change sets what the write returned (never "add one"), so applying it to a
+	// result that already saw the write changes nothing.
+	changes []func(T) T
 }
 
 // get returns the collection's value, fetching it once.
@@ -40,11 +44,8 @@ func (s *sharedLoads[T]) get(ctx context.Context, key string, fetch func(context
 		if !inFlight {
 			// Others wait on this fetch, so the first reader's cancellation must not end it.
 			go func() {
-				load.value, load.err = fetch(context.WithoutCancel(ctx))
-				if load.err != nil {
-					s.forget(key, load)
-				}
-				close(load.done)
+				value, err := fetch(context.WithoutCancel(ctx))
+				s.finish(key, load, value, err)
 			}()
 		}
 		select {
@@ -61,15 +62,33 @@ func (s *sharedLoads[T]) get(ctx context.Context, key string, fetch func(context
 		current := s.loads[key]
 		s.mu.Unlock()
 		if current == load || current == nil {
-			// Still current, or dropped by a write during the fetch: this reader raced the write
-			// and may answer either way; the next reader fetches afresh.
+			// Still current, or invalidated during the fetch: this reader raced the write and
+			// may answer either way; the next reader fetches afresh.
 			return load.value, nil
 		}
 		// A write replaced the value while we waited: read the replacement.
 	}
 }
 
-// update applies a write's effect to a loaded collection; an unloaded one is left to be fetched.
+// finish publishes a fetch's result with the writes made meanwhile; a failed fetch is not kept.
+func (s *sharedLoads[T]) finish(key string, load *sharedLoad[T], value T, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err != nil {
+		if s.loads[key] == load {
+			delete(s.loads, key)
+		}
+	} else {
+		for _, change := range load.changes {
+			value = change(value)
+		}
+	}
+	load.value, load.err, load.changes = value, err, nil
+	close(load.done)
+}
+
+// update applies a write's effect to a loaded collection, or to the one being fetched when its
+// result arrives. An unloaded collection is left to be fetched.
 func (s *sharedLoads[T]) update(key string, change func(T) T) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -80,16 +99,30 @@ func (s *sharedLoads[T]) update(key string, change func(T) T) {
 	select {
 	case <-load.done:
 	default:
-		// A fetch is in flight and may or may not see the write: fetch again next time.
-		delete(s.loads, key)
+		// Dropping the fetch instead would make every write during a long paged listing start
+		// the listing again: an apply that creates secrets while bindings read would never settle.
+		load.changes = append(load.changes, change)
 		return
 	}
-	if load.err != nil {
-		return
+	s.loads[key] = loaded(change(load.value)) // a failed fetch is never in the map
+}
+
+// prime installs a collection the client knows without fetching it (a new store has no secrets).
+func (s *sharedLoads[T]) prime(key string, value T) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.loads == nil {
+		s.loads = map[string]*sharedLoad[T]{}
 	}
-	replaced := &sharedLoad[T]{done: make(chan struct{}), value: change(load.value)}
-	close(replaced.done)
-	s.loads[key] = replaced
+	if _, ok := s.loads[key]; !ok {
+		s.loads[key] = loaded(value)
+	}
+}
+
+func loaded[T any](value T) *sharedLoad[T] {
+	load := &sharedLoad[T]{done: make(chan struct{}), value: value}
+	close(load.done)
+	return load
 }
 
 // invalidate drops a collection, for changes whose effect the client cannot compute (a Worker
@@ -98,12 +131,4 @@ func (s *sharedLoads[T]) invalidate(key string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.loads, key)
-}
-
-func (s *sharedLoads[T]) forget(key string, load *sharedLoad[T]) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.loads[key] == load {
-		delete(s.loads, key)
-	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -170,35 +171,45 @@ func TestSharedLoadsUpdate(t *testing.T) {
 	})
 }
 
-func TestSharedLoadsUpdateDuringFetchForcesRefetch(t *testing.T) {
+func TestSharedLoadsUpdateDuringFetchAppliesToItsResult(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var loads sharedLoads[int]
-		first := &countingFetch[int]{release: make(chan struct{}), value: 1}
-		var firstValue int
+		var loads sharedLoads[[]string]
+		first := &countingFetch[[]string]{release: make(chan struct{}), value: []string{"listed"}}
+		var firstValue []string
 		var firstErr error
 		var wg sync.WaitGroup
 		wg.Go(func() { firstValue, firstErr = loads.get(t.Context(), "store", first.fetch) })
 		synctest.Wait() // the fetch is in flight
 
-		changed := false
-		loads.update("store", func(int) int { changed = true; return 100 })
-		if changed {
-			t.Error("update changed a value whose fetch is still in flight (the fetch may not see the write)")
-		}
+		loads.update("store", func(old []string) []string { return append(slices.Clone(old), "written") })
 		close(first.release)
 		wg.Wait()
-		if firstErr != nil || firstValue != 1 {
-			t.Errorf("in-flight get = (%d, %v), want the fetch's (1, nil)", firstValue, firstErr)
+		want := []string{"listed", "written"}
+		if firstErr != nil || !slices.Equal(firstValue, want) {
+			t.Errorf("in-flight get = (%v, %v), want (%v, nil): the fetch's result with the write", firstValue, firstErr, want)
 		}
 
-		second := &countingFetch[int]{value: 2}
-		if v, err := loads.get(t.Context(), "store", second.fetch); err != nil || v != 2 {
-			t.Errorf("get after the write = (%d, %v), want (2, nil) from a new fetch", v, err)
+		second := &countingFetch[[]string]{value: []string{"refetched"}}
+		if v, err := loads.get(t.Context(), "store", second.fetch); err != nil || !slices.Equal(v, want) {
+			t.Errorf("get after the write = (%v, %v), want (%v, nil) without fetching again", v, err, want)
 		}
-		if got := second.calls.Load(); got != 1 {
-			t.Errorf("after a write during a fetch, the next get fetched %d times, want 1", got)
+		if got := second.calls.Load(); got != 0 {
+			t.Errorf("a write during a fetch made the next get fetch %d times, want 0", got)
 		}
 	})
+}
+
+func TestSharedLoadsPrime(t *testing.T) {
+	var loads sharedLoads[int]
+	loads.prime("new-store", 0)
+	f := &countingFetch[int]{value: 5}
+	if v, err := loads.get(t.Context(), "new-store", f.fetch); err != nil || v != 0 || f.calls.Load() != 0 {
+		t.Errorf("get of a primed key = (%d, %v) with %d fetches, want (0, nil) with none", v, err, f.calls.Load())
+	}
+	loads.prime("new-store", 7) // a loaded value is never replaced by prime
+	if v, _ := loads.get(t.Context(), "new-store", f.fetch); v != 0 {
+		t.Errorf("prime replaced a loaded value: got %d, want 0", v)
+	}
 }
 
 func TestSharedLoadsKeysFetchSeparately(t *testing.T) {
@@ -268,7 +279,7 @@ func TestSharedLoadsReaderCancelledWhileWaiting(t *testing.T) {
 	})
 }
 
-// Regression test for a fixed bug (shared.go, get): a reader whose load was superseded (a write arrived during its fetch, and
+// Regression test for a fixed bug (shared.go, get): a reader whose load was superseded (invalidated during its fetch, and
 // another reader started a new fetch) waits for the new fetch while holding s.mu. Every other
 // get and update of the collection stalls for the whole fetch, and if the new fetch fails its
 // reader calls forget, which needs s.mu: both goroutines (and then every reader) deadlock.
@@ -282,7 +293,7 @@ func TestSharedLoadsSupersededReaderDoesNotHoldLock(t *testing.T) {
 		wg.Go(func() { _, _ = loads.get(t.Context(), "store", first.fetch) })
 		synctest.Wait() // first fetch in flight
 
-		loads.update("store", func(int) int { return 100 }) // a write: the next get fetches again
+		loads.invalidate("store") // a Worker upload: the next get fetches again
 
 		second := &countingFetch[int]{release: make(chan struct{}), err: errors.New("second listing failed")}
 		wg.Go(func() { _, secondErr = loads.get(t.Context(), "store", second.fetch) })

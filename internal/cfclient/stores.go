@@ -29,6 +29,10 @@ func (c *Client) createStore(ctx context.Context, accountID, name string) (Store
 		AccountID: cloudflare.F(accountID),
 		Body:      []secrets_store.StoreNewParamsBody{{Name: cloudflare.F(name)}},
 	}, storeCreateAsObject(name), into(&env))
+	if err == nil {
+		// A new store has no secrets: reads in this apply need no listing.
+		c.storeSecrets.prime(accountID+"/"+env.Result.ID, map[string]Secret{})
+	}
 	return env.Result, translate(err)
 }
 

@@ -72,8 +72,9 @@ func everyFault(seed uint64) cloudflaremock.FaultSet {
 // applied with the answer lost. The apply may fail, but only with a clear error; a second apply
 // must converge to exactly the configured objects, with no duplicates, and an empty plan.
 func TestCLI_chaosConverges(t *testing.T) {
-	// Which faults fire depends on the order Terraform sends requests in, so the check that every
-	// kind was exercised is over all seeds together.
+	// Every rule matches every request, so which kind fires at the n-th request depends on the seed
+	// alone (faults.go). Each of these seeds fires all six kinds within its first 14 requests;
+	// since an apply may stop early on a clean error, the check is over all seeds together.
 	var mu sync.Mutex
 	injected := map[cloudflaremock.FaultKind]int{}
 	t.Cleanup(func() {
@@ -83,7 +84,7 @@ func TestCLI_chaosConverges(t *testing.T) {
 			}
 		}
 	})
-	for _, seed := range []uint64{1, 7, 42} {
+	for _, seed := range []uint64{101, 176, 236} {
 		t.Run(fmt.Sprintf("seed %d", seed), func(t *testing.T) {
 			t.Parallel()
 			mock := cfsecretstest.StartMock(t, cloudflaremock.Config{})

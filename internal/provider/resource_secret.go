@@ -147,14 +147,17 @@ func (r *secretResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() || resp.Diagnostics.HasError() {
 		return
 	}
+	drift, diags := readDrift(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if drift == "" && resp.Plan.Raw.Equal(req.State.Raw) {
+		return // nothing changes: the common case of a scheduled plan, kept cheap
+	}
 	var plan, state secretModel
 	resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	drift, diags := readDrift(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
 	if drift != "" {
 		resp.Diagnostics.AddWarning("Secret changed outside Terraform",
 			fmt.Sprintf("Secret %q in store %s %s. Applying writes the configured value, scopes and comment back.",
@@ -297,7 +300,7 @@ func (r *secretResource) findSecret(ctx context.Context, accountID, storeID, ref
 			return secret, err
 		}
 	}
-	secret, found, err := findSecretByName(ctx, r.data.client, accountID, storeID, ref)
+	secret, found, err := r.data.client.SecretByName(ctx, accountID, storeID, ref)
 	if err == nil && !found {
 		err = fmt.Errorf("store %s of account %s has no secret with id or name %q", storeID, accountID, ref)
 	}

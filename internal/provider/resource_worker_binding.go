@@ -117,7 +117,7 @@ func (r *workerBindingResource) ModifyPlan(ctx context.Context, req resource.Mod
 		return
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.importID())...)
-	secret, found, err := findSecretByName(ctx, r.data.client, plan.AccountID.ValueString(), plan.StoreID.ValueString(), plan.SecretName.ValueString())
+	secret, found, err := r.data.client.SecretByName(ctx, plan.AccountID.ValueString(), plan.StoreID.ValueString(), plan.SecretName.ValueString())
 	if err != nil {
 		tflog.Debug(ctx, "could not check the bound secret's scopes at plan time", map[string]any{"error": err.Error()})
 		return
@@ -272,7 +272,7 @@ const leastPrivilegeFix = "The least-privilege token for deploying Workers that 
 
 // cause10021 tells which of 10021's causes applies, when the provider can find out.
 func (r *workerBindingResource) cause10021(ctx context.Context, plan workerBindingModel) string {
-	secret, found, err := findSecretByName(ctx, r.data.client, plan.AccountID.ValueString(), plan.StoreID.ValueString(), plan.SecretName.ValueString())
+	secret, found, err := r.data.client.SecretByName(ctx, plan.AccountID.ValueString(), plan.StoreID.ValueString(), plan.SecretName.ValueString())
 	switch {
 	case err != nil && isForbidden(err):
 		return "The provider's API token cannot read Secrets Store: it lacks Account Secrets Store Read, which binding a secret requires."
@@ -289,20 +289,6 @@ func (r *workerBindingResource) cause10021(ctx context.Context, plan workerBindi
 
 func (m workerBindingModel) importID() types.String {
 	return types.StringValue(m.AccountID.ValueString() + "/" + m.ScriptName.ValueString() + "/" + m.Name.ValueString())
-}
-
-// findSecretByName looks a secret up by exact name; search narrows the listing server-side.
-func findSecretByName(ctx context.Context, client *cfclient.Client, accountID, storeID, name string) (cfclient.Secret, bool, error) {
-	secrets, err := client.ListSecrets(ctx, accountID, storeID, cfclient.SecretFilter{Search: name})
-	if err != nil {
-		return cfclient.Secret{}, false, err
-	}
-	for _, s := range secrets {
-		if s.Name == name {
-			return s, true, nil
-		}
-	}
-	return cfclient.Secret{}, false, nil
 }
 
 func isForbidden(err error) bool {

@@ -83,12 +83,12 @@ func (s requestStats) sorted() []endpointCount {
 // senders says which provider code sends each endpoint's requests, per the provider code when
 // this benchmark was written (internal/provider, internal/cfclient).
 var senders = map[string]string{
-	"GET /accounts/{account_id}/secrets_store/stores/{store_id}/secrets": "secret Read: the store's shared listing " +
-		"(cfclient.GetSecret, 100 per page); per-resource mode never lists",
-	"GET /accounts/{account_id}/secrets_store/stores/{store_id}/secrets?search=…": "cfsecrets_worker_binding ModifyPlan: " +
-		"findSecretByName checks the bound secret's scopes with one search listing per binding, uncached",
+	"GET /accounts/{account_id}/secrets_store/stores/{store_id}/secrets": "secret Read and binding ModifyPlan: the store's shared " +
+		"listing (cfclient.GetSecret, SecretByName; 100 per page); per-resource mode never lists",
+	"GET /accounts/{account_id}/secrets_store/stores/{store_id}/secrets?search=…": "binding ModifyPlan in per-resource mode: " +
+		"SecretByName checks the bound secret's scopes with one search per binding",
 	"GET /accounts/{account_id}/secrets_store/stores/{store_id}/secrets/{secret_id}": "secret Read in per-resource mode (one GET per secret)",
-	"POST /accounts/{account_id}/secrets_store/stores/{store_id}/secrets":            "secret Create: bulk create of the secrets that arrive together (createBatcher)",
+	"POST /accounts/{account_id}/secrets_store/stores/{store_id}/secrets":            "secret Create: bulk creates of the secrets that queue up (createBatcher)",
 	"GET /accounts/{account_id}/secrets_store/stores/{store_id}":                     "cfsecrets_store Read",
 	"GET /accounts/{account_id}/secrets_store/stores":                                "cfsecrets_store Create: looks for an existing store first",
 	"POST /accounts/{account_id}/secrets_store/stores":                               "cfsecrets_store Create",
