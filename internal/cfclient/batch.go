@@ -12,7 +12,7 @@ const (
 	// short enough that a lone create is not noticeably delayed.
 	batchWindow = 5 * time.Millisecond
 	// streamWindow is the longest a batch waits, after the previous batch of its store finished,
-	// for as many creates as were outstanding at once. In an apply of many secrets Terraform
+	// for as many creates as Terraform runs at once. In an apply of many secrets Terraform
 	// starts each create as an earlier one finishes, spread out by its own work between them
 	// (about 17 a second at N = 1,000 on the benchmark machine): a batch that went out at once
 	// would carry one or two, and the apply would spend Cloudflare's 1,200 requests per 5 minutes

@@ -138,10 +138,11 @@ func fakeSend(requests *atomic.Int64) func(context.Context, string, string, []Ne
 	}
 }
 
-// BenchmarkCreateBatcher measures creates arriving together. "full_100" fills a batch, which
-// goes out at once: the batcher's own overhead per secret. "parallel_10" is Terraform's default
-// parallelism and "lone" a single create: both wait out the batch window (5 ms), which is the
-// delay a create pays for the chance to share a request.
+// BenchmarkCreateBatcher measures rounds of creates arriving together, one round after another
+// as in an apply. "full_100" fills a batch, which goes out at once: the batcher's own overhead
+// per secret. "parallel_10" is Terraform's default parallelism: each round goes out as soon as
+// all ten have joined. "lone" is one create per round (terraform -parallelism=1): after the first
+// rounds show that no other create comes, each goes out at once.
 func BenchmarkCreateBatcher(b *testing.B) {
 	for _, concurrent := range []int{1, 10, maxBatch} {
 		name := fmt.Sprintf("parallel_%d", concurrent)

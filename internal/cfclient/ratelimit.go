@@ -2,6 +2,7 @@ package cfclient
 
 import (
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/cloudflare/cloudflare-go/v4/option"
@@ -18,9 +19,19 @@ const (
 )
 
 // rateLimitMiddleware makes every attempt, retries included, wait for a token from the provider
-// instance's one bucket.
+// instance's one bucket, and for the pause a 429 starts.
+//
+// The bucket only knows this process's requests. The budget is per user, so an earlier apply in
+// the same 5 minutes, another environment planned alongside, or wrangler with the same token can
+// spend it; the first 429 then tells every request of this process: wait out Retry-After, and
+// go on at the bucket's sustained rate, not in a burst. Without that, each parallel request
+// would spend its own retries meeting 429 after 429 while the others take the freed budget.
 func rateLimitMiddleware(limiter *rate.Limiter) option.Middleware {
+	var gate pause
 	return func(req *http.Request, next option.MiddlewareNext) (*http.Response, error) {
+		if err := gate.wait(req, limiter); err != nil {
+			return nil, err
+		}
 		reservation := limiter.Reserve()
 		if wait := reservation.Delay(); wait > 0 {
 			if wait >= longWait {
@@ -32,6 +43,50 @@ func rateLimitMiddleware(limiter *rate.Limiter) option.Middleware {
 				return nil, err
 			}
 		}
-		return next(req)
+		res, err := next(req)
+		if err == nil && res.StatusCode == http.StatusTooManyRequests {
+			if wait, ok := retryAfter(res); ok {
+				gate.extend(wait)
+			}
+		}
+		return res, err
 	}
+}
+
+// pause holds requests until a time a 429 set.
+type pause struct {
+	mu    sync.Mutex
+	until time.Time
+	// refilled: the bucket filled during the pause; the first request after it empties it.
+	refilled bool
+}
+
+func (p *pause) extend(d time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if until := time.Now().Add(d); until.After(p.until) {
+		p.until, p.refilled = until, true
+	}
+}
+
+// wait holds the request until the pause ends; the first request after it leaves the bucket one
+// token, so that what waited goes out at the sustained rate, not in a burst.
+func (p *pause) wait(req *http.Request, limiter *rate.Limiter) error {
+	p.mu.Lock()
+	wait := time.Until(p.until)
+	p.mu.Unlock()
+	if wait > 0 {
+		if err := sleep(req, wait); err != nil {
+			return err
+		}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.refilled && !time.Now().Before(p.until) {
+		p.refilled = false
+		if spare := int(limiter.Tokens()) - 1; spare > 0 {
+			limiter.ReserveN(time.Now(), spare)
+		}
+	}
+	return nil
 }

@@ -61,16 +61,26 @@ func retryable(req *http.Request, res *http.Response, err error) bool {
 // backoff honours Retry-After when Cloudflare sends it, else grows exponentially with full
 // jitter so that parallel resources do not retry in lockstep.
 func backoff(attempt int, res *http.Response) time.Duration {
-	if res != nil {
-		if seconds, err := strconv.Atoi(res.Header.Get("Retry-After")); err == nil && seconds >= 0 {
-			return time.Duration(seconds)*time.Second + jitter(firstBackoff)
-		}
+	if wait, ok := retryAfter(res); ok {
+		return wait + jitter(firstBackoff)
 	}
 	ceiling := firstBackoff << attempt
 	if ceiling > maxBackoff || ceiling <= 0 {
 		ceiling = maxBackoff
 	}
 	return ceiling/2 + jitter(ceiling/2)
+}
+
+// retryAfter reads Cloudflare's Retry-After (whole seconds), if the response has one.
+func retryAfter(res *http.Response) (time.Duration, bool) {
+	if res == nil {
+		return 0, false
+	}
+	seconds, err := strconv.Atoi(res.Header.Get("Retry-After"))
+	if err != nil || seconds < 0 {
+		return 0, false
+	}
+	return time.Duration(seconds) * time.Second, true
 }
 
 func jitter(limit time.Duration) time.Duration {

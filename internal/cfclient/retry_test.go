@@ -7,7 +7,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -292,6 +294,44 @@ func TestRateLimitMiddleware(t *testing.T) {
 		}
 		if calls != 4 {
 			t.Errorf("%d requests sent, want 4", calls)
+		}
+	})
+}
+
+// A 429 makes every request of the process wait out its Retry-After, then go on at the bucket's
+// sustained rate rather than in a burst.
+func TestRateLimitMiddlewarePausesAfter429(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		limit := rateLimitMiddleware(rate.NewLimiter(rate.Limit(10), 100)) // 10/s, burst 100
+		var mu sync.Mutex
+		var sent []time.Duration
+		start := time.Now()
+		next := func(*http.Request) (*http.Response, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			sent = append(sent, time.Since(start))
+			if len(sent) == 1 {
+				return &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"2"}}}, nil
+			}
+			return &http.Response{StatusCode: http.StatusOK}, nil
+		}
+		if res, _ := limit(newRequest(t, t.Context(), http.MethodGet, ""), next); res.StatusCode != http.StatusTooManyRequests {
+			t.Fatalf("first request: %d, want the 429 passed on", res.StatusCode)
+		}
+		var wg sync.WaitGroup
+		for range 3 {
+			wg.Go(func() {
+				if _, err := limit(newRequest(t, t.Context(), http.MethodGet, ""), next); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		slices.Sort(sent)
+		// The pause ends at 2s; the bucket, emptied by the 429, lets one through every 100ms.
+		want := []time.Duration{0, 2 * time.Second, 2100 * time.Millisecond, 2200 * time.Millisecond}
+		if !slices.Equal(sent, want) {
+			t.Errorf("requests went out at %v (fake clock), want %v", sent, want)
 		}
 	})
 }

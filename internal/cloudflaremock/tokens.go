@@ -461,7 +461,9 @@ func parseTokenTime(v *string, invalid *apiError) (*time.Time, *apiError) {
 		return nil, nil
 	}
 	t, err := time.Parse(time.RFC3339, *v)
-	if err != nil {
+	if year := t.UTC().Year(); err != nil || year < 0 || year > 9999 {
+		// Cloudflare keeps token times in UTC: an offset that moves one out of the four-digit
+		// years leaves nothing it could store or return as RFC 3339.
 		return nil, invalid
 	}
 	t = t.UTC().Truncate(time.Second)

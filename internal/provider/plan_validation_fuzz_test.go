@@ -207,10 +207,7 @@ func fuzzPlanFields() []fuzzPlanField {
 			validators: resourceValidators(newDeployTokenResource, "name"),
 			send: func(m *fuzzMockClient, v string) (bool, string) {
 				return m.createToken(func(body map[string]any) { body["name"] = v })
-			},
-			// Reported: LengthBetween(1, 120) lets a name of only whitespace through; the API
-			// refuses it ("Token name is required").
-			knownGap: func(v string) bool { return strings.TrimSpace(v) == "" }},
+			}},
 		{name: "cfsecrets_deploy_token.allowed_ips[*]", exact: true,
 			validators: func(*testing.T) []validator.String { return []validator.String{cidrValidator{}} },
 			send: func(m *fuzzMockClient, v string) (bool, string) {
@@ -232,11 +229,6 @@ func fuzzPlanFields() []fuzzPlanField {
 			validators: resourceValidators(newWorkerBindingResource, "script_name"),
 			send: func(m *fuzzMockClient, v string) (bool, string) {
 				return m.uploadWorker(v, "SECRET")
-			},
-			// Reported: LengthBetween(1, 63) accepts names Workers refuse (upper case, spaces,
-			// dots, "/"); only [a-z0-9_-] is a Worker name.
-			knownGap: func(v string) bool {
-				return !fuzzAllBytes(v, func(c byte) bool { return 'a' <= c && c <= 'z' || fuzzIsDigit(c) || c == '_' || c == '-' })
 			}},
 	}
 }

@@ -23,6 +23,10 @@ import (
 	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cfclient"
 )
 
+// notBlank matches a name with something besides white space, as Unicode (and Cloudflare, which
+// answers "Token name is required") counts it: RE2's \S alone would let a no-break space through.
+var notBlank = regexp.MustCompile(`[^\s\v\x{85}\p{Z}]`)
+
 // staleValueKey marks, between Read and Apply, a token whose value in state no longer works.
 const staleValueKey = "value_rolled_out_of_band"
 
@@ -79,7 +83,7 @@ func (r *deployTokenResource) Schema(ctx context.Context, _ resource.SchemaReque
 				Required:            true,
 				Validators: []validator.String{
 					stringvalidator.LengthBetween(1, 120),
-					stringvalidator.RegexMatches(regexp.MustCompile(`\S`), "must not be blank"),
+					stringvalidator.RegexMatches(notBlank, "must not be blank"),
 				},
 			},
 			"extra_permissions": schema.SetAttribute{

@@ -102,11 +102,18 @@ func (rfc3339Validator) ValidateString(_ context.Context, req validator.StringRe
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if _, err := time.Parse(time.RFC3339, req.ConfigValue.ValueString()); err != nil {
+	if t, err := time.Parse(time.RFC3339, req.ConfigValue.ValueString()); err != nil || !inRFC3339Years(t) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid time",
-			fmt.Sprintf("%q is not an RFC 3339 time. Write it like 2026-12-31T23:59:59Z (UTC) or 2026-12-31T23:59:59+01:00; "+
+			fmt.Sprintf("%q is not an RFC 3339 time between the years 0000 and 9999 in UTC. Write it like 2026-12-31T23:59:59Z (UTC) or 2026-12-31T23:59:59+01:00; "+
 				"Terraform's timeadd(timestamp(), \"720h\") produces one.", req.ConfigValue.ValueString()))
 	}
+}
+
+// inRFC3339Years tells whether the time, in UTC as Cloudflare stores it, still has a four-digit
+// year: 0000-01-01T00:00:00+01:00 parses, but is a year before 0000 in UTC.
+func inRFC3339Years(t time.Time) bool {
+	year := t.UTC().Year()
+	return 0 <= year && year <= 9999
 }
 
 // durationValidator accepts a Go duration such as 15m within [min, max].
