@@ -3,6 +3,7 @@ package cfclient
 import (
 	"context"
 	"errors"
+	"iter"
 	"maps"
 	"net/http"
 	"slices"
@@ -89,21 +90,21 @@ func (c *Client) GetSecret(ctx context.Context, accountID, storeID, secretID str
 // listing, which this provider instance's own writes keep current, so bindings checking their
 // secrets cost nothing more; otherwise a search narrows a listing server-side.
 func (c *Client) SecretByName(ctx context.Context, accountID, storeID, name string) (Secret, bool, error) {
-	var candidates []Secret
+	var candidates iter.Seq[Secret]
 	if c.sharedReads {
 		secrets, err := c.sharedSecrets(ctx, accountID, storeID)
 		if err != nil {
 			return Secret{}, false, err
 		}
-		candidates = slices.Collect(maps.Values(secrets))
+		candidates = maps.Values(secrets)
 	} else {
 		listed, err := c.ListSecrets(ctx, accountID, storeID, SecretFilter{Search: name})
 		if err != nil {
 			return Secret{}, false, err
 		}
-		candidates = listed
+		candidates = slices.Values(listed)
 	}
-	for _, s := range candidates {
+	for s := range candidates {
 		if s.Name == name {
 			return s, true, nil
 		}
