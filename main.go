@@ -64,7 +64,7 @@ func logOnlyWhatTerraformKeeps(lookup func(string) (string, bool), set func(stri
 
 // terraformProviderLogLevel is the level at which Terraform keeps a provider's log lines, by
 // Terraform's own rule (internal/logging, providerLogLevel): TF_LOG_PROVIDER, else TF_LOG; unset
-// is off, JSON is TRACE, and anything that is not a level name is TRACE too.
+// is off, JSON is TRACE, and anything that is not a level name (or OFF) is TRACE too.
 func terraformProviderLogLevel(lookup func(string) (string, bool)) string {
 	value, _ := lookup("TF_LOG_PROVIDER")
 	if value == "" {
@@ -73,7 +73,7 @@ func terraformProviderLogLevel(lookup func(string) (string, bool)) string {
 	switch value = strings.ToUpper(value); {
 	case value == "":
 		return "OFF"
-	case slices.Contains([]string{"TRACE", "DEBUG", "INFO", "WARN", "ERROR"}, value):
+	case slices.Contains([]string{"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF"}, value):
 		return value
 	default:
 		return "TRACE"

@@ -14,6 +14,8 @@ func TestLogOnlyWhatTerraformKeeps(t *testing.T) {
 			want: map[string]string{"TF_LOG_SDK": "DEBUG", "TF_LOG_SDK_PROTO": "DEBUG", "TF_LOG_SDK_FRAMEWORK": "DEBUG", "TF_LOG_PROVIDER_CFSECRETS": "DEBUG"}},
 		{name: "TF_LOG_PROVIDER wins over TF_LOG", env: map[string]string{"TF_LOG": "TRACE", "TF_LOG_PROVIDER": "WARN"},
 			want: map[string]string{"TF_LOG_SDK": "WARN", "TF_LOG_PROVIDER_CFSECRETS": "WARN"}},
+		{name: "TF_LOG=off", env: map[string]string{"TF_LOG": "off"},
+			want: map[string]string{"TF_LOG_SDK": "OFF", "TF_LOG_PROVIDER_CFSECRETS": "OFF"}},
 		{name: "TF_LOG=JSON is TRACE", env: map[string]string{"TF_LOG": "JSON"},
 			want: map[string]string{"TF_LOG_SDK_FRAMEWORK": "TRACE"}},
 		{name: "a value that is no level is TRACE, as Terraform reads it", env: map[string]string{"TF_LOG": "1"},
