@@ -10,8 +10,6 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
-
-	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cloudflaremock"
 )
 
 // recordingSend is a createBatcher.sendRequest that records every batch and answers each item with a
@@ -24,7 +22,7 @@ type recordingSend struct {
 	answer  func(items []NewSecret) ([]Secret, error) // nil: create them all
 }
 
-func (r *recordingSend) send(ctx context.Context, accountID, storeID string, items []NewSecret) ([]Secret, error) {
+func (r *recordingSend) send(ctx context.Context, _, storeID string, items []NewSecret) ([]Secret, error) {
 	r.mu.Lock()
 	r.batches = append(r.batches, slices.Clone(items))
 	r.stores = append(r.stores, storeID)
@@ -124,7 +122,9 @@ func TestCreateBatcherGroupsCreatesThatArriveTogether(t *testing.T) {
 				for i, batch := range rec.batches {
 					for _, item := range batch {
 						var n int
-						fmt.Sscanf(item.Name, "SECRET_%03d", &n)
+						if _, err := fmt.Sscanf(item.Name, "SECRET_%03d", &n); err != nil {
+							t.Fatalf("sent item %q is not named like secretName: %v", item.Name, err)
+						}
 						if want := fmt.Sprintf("store-%d", n%tt.stores); rec.stores[i] != want {
 							t.Errorf("%s was sent to %s, want %s", item.Name, rec.stores[i], want)
 						}
@@ -245,7 +245,7 @@ func TestCreateBatcherUnexpectedAnswer(t *testing.T) {
 
 func TestCreateSecretConcurrentCallsShareOnePOST(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		api := newMemAPI(t, cloudflaremock.Config{})
+		api := newMemAPI(t)
 		storeID := api.createStore()
 		api.clearRequests()
 
@@ -281,7 +281,7 @@ func TestCreateSecretConcurrentCallsShareOnePOST(t *testing.T) {
 
 func TestCreateSecretDuplicateNameFailsOnlyItsCaller(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		api := newMemAPI(t, cloudflaremock.Config{})
+		api := newMemAPI(t)
 		storeID := api.createStore()
 		existing := api.createSecrets(storeID, "TAKEN")["TAKEN"]
 		api.clearRequests()
@@ -334,7 +334,7 @@ func TestCreateSecretDuplicateNameFailsOnlyItsCaller(t *testing.T) {
 
 func TestCreateSecretDuplicateWithinBatch(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		api := newMemAPI(t, cloudflaremock.Config{})
+		api := newMemAPI(t)
 		storeID := api.createStore()
 		names := []string{"SAME", "SAME", "OTHER"}
 		errs := make([]error, len(names))
@@ -363,7 +363,7 @@ func TestCreateSecretDuplicateWithinBatch(t *testing.T) {
 
 func TestCreateSecretLoneCallIsSent(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		api := newMemAPI(t, cloudflaremock.Config{})
+		api := newMemAPI(t)
 		storeID := api.createStore()
 		api.clearRequests()
 		s, err := api.client.CreateSecret(t.Context(), api.account, storeID, NewSecret{Name: "ONLY", Value: "v", Scopes: []string{"workers"}})

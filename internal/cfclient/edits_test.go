@@ -12,8 +12,6 @@ import (
 	"sync"
 	"testing"
 	"testing/synctest"
-
-	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cloudflaremock"
 )
 
 const script = "app"
@@ -27,7 +25,7 @@ type bindingFixture struct {
 
 func newBindingFixture(t *testing.T) *bindingFixture {
 	t.Helper()
-	api := newMemAPI(t, cloudflaremock.Config{})
+	api := newMemAPI(t)
 	storeID := api.createStore()
 	names := []string{"EXISTING_SECRET", "PRIMER_SECRET"}
 	for i := range 10 {
@@ -52,7 +50,7 @@ func add(name, storeID, secret string) func([]Binding) ([]Binding, error) {
 
 // startPrimer submits one edit and waits until its write is held at the gated settings GET,
 // so that edits submitted next all queue behind it and go out together in the next write.
-func (f *bindingFixture) startPrimer(t *testing.T, ctx context.Context, wg *sync.WaitGroup, err *error) *gate {
+func (f *bindingFixture) startPrimer(ctx context.Context, t *testing.T, wg *sync.WaitGroup, err *error) *gate {
 	t.Helper()
 	g := newGate(isSettingsGET)
 	f.transport.before = g.before
@@ -86,7 +84,7 @@ func TestEditScriptBindingsConcurrentEditsAreMerged(t *testing.T) {
 		f := newBindingFixture(t)
 		var wg sync.WaitGroup
 		var primerErr error
-		g := f.startPrimer(t, t.Context(), &wg, &primerErr)
+		g := f.startPrimer(t.Context(), t, &wg, &primerErr)
 
 		const n = 10
 		errs := make([]error, n)
@@ -133,7 +131,7 @@ func TestEditScriptBindingsConcurrentEditsAreMerged(t *testing.T) {
 
 func TestEditScriptBindingsRefusingEditWritesNothing(t *testing.T) {
 	errRefused := errors.New("binding name taken by another type")
-	refuse := func([]Binding) ([]Binding, error) { return nil, errRefused }
+	refuse := func([]Binding) ([]Binding, error) { return nil, errRefused } //nolint:unparam // the signature of an edit
 
 	t.Run("alone", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
@@ -154,7 +152,7 @@ func TestEditScriptBindingsRefusingEditWritesNothing(t *testing.T) {
 			f := newBindingFixture(t)
 			var wg sync.WaitGroup
 			var primerErr error
-			g := f.startPrimer(t, t.Context(), &wg, &primerErr)
+			g := f.startPrimer(t.Context(), t, &wg, &primerErr)
 			var refusedErr, goodErr, removeErr error
 			wg.Go(func() { refusedErr = f.client.EditScriptBindings(t.Context(), f.account, script, refuse) })
 			wg.Go(func() {
@@ -187,7 +185,7 @@ func TestEditScriptBindingsRefusedMergeAnswersEachEdit(t *testing.T) {
 		f := newBindingFixture(t)
 		var wg sync.WaitGroup
 		var primerErr error
-		g := f.startPrimer(t, t.Context(), &wg, &primerErr)
+		g := f.startPrimer(t.Context(), t, &wg, &primerErr)
 
 		const n, bad = 10, 3
 		errs := make([]error, n)
@@ -273,7 +271,7 @@ func TestEditScriptBindingsLeaderCancelledOthersStillWritten(t *testing.T) {
 		leaderCtx, cancelLeader := context.WithCancel(t.Context())
 		var wg sync.WaitGroup
 		var leaderErr error
-		g := f.startPrimer(t, leaderCtx, &wg, &leaderErr)
+		g := f.startPrimer(leaderCtx, t, &wg, &leaderErr)
 		errs := make([]error, 3)
 		for i := range errs {
 			wg.Go(func() {

@@ -35,7 +35,7 @@ func TestClientIgnoresCloudflareEnvironment(t *testing.T) {
 		seen = append(seen, r.Header.Clone())
 		mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, `{"success":true,"errors":[],"messages":[],"result":{"id":"abc","name":"s"}}`)
+		_, _ = fmt.Fprint(w, `{"success":true,"errors":[],"messages":[],"result":{"id":"abc","name":"s"}}`)
 	}))
 	defer srv.Close()
 	c := cfclient.New(cfclient.Config{APIToken: "configured-token", BaseURL: srv.URL + "/client/v4"})

@@ -28,7 +28,7 @@ func newFaultOnce(a *api) *faultOnce {
 func (f *faultOnce) RoundTrip(req *http.Request) (*http.Response, error) {
 	res, err := f.transport.RoundTrip(req)
 	if (err != nil || res.StatusCode >= 500) && f.cleared.CompareAndSwap(false, true) {
-		f.a.control(http.MethodDelete, "/__mock/faults").Body.Close()
+		_ = f.a.control(http.MethodDelete, "/__mock/faults").Body.Close()
 	}
 	return res, err
 }
@@ -43,7 +43,7 @@ func (a *api) putFaults(set string) {
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	res.Body.Close()
+	_ = res.Body.Close()
 	if res.StatusCode != http.StatusOK {
 		a.t.Fatalf("PUT /__mock/faults: %d", res.StatusCode)
 	}

@@ -35,7 +35,7 @@ func (m *memTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Body != nil {
 		var err error
 		body, err = io.ReadAll(req.Body)
-		req.Body.Close()
+		_ = req.Body.Close()
 		if err != nil {
 			return nil, err
 		}
@@ -60,9 +60,9 @@ type memAPI struct {
 	account   string
 }
 
-func newMemAPI(t *testing.T, cfg cloudflaremock.Config) *memAPI {
+func newMemAPI(t *testing.T) *memAPI {
 	t.Helper()
-	mock, err := cloudflaremock.New(cfg)
+	mock, err := cloudflaremock.New(cloudflaremock.Config{})
 	if err != nil {
 		t.Fatalf("cloudflaremock.New: %v", err)
 	}

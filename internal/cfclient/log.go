@@ -83,7 +83,7 @@ func requestBodyForLog(req *http.Request) string {
 	if err != nil {
 		return ""
 	}
-	defer body.Close()
+	defer func() { _ = body.Close() }()
 	raw, err := io.ReadAll(body)
 	if err != nil {
 		return ""
@@ -94,7 +94,7 @@ func requestBodyForLog(req *http.Request) string {
 // responseBodyForLog reads the body for the log and puts an identical one back for the SDK.
 func responseBodyForLog(req *http.Request, res *http.Response) string {
 	raw, err := io.ReadAll(res.Body)
-	res.Body.Close()
+	_ = res.Body.Close()
 	res.Body = io.NopCloser(bytes.NewReader(raw))
 	if err != nil {
 		return ""

@@ -65,7 +65,7 @@ func (a *api) control(method, path string) *http.Response {
 		a.t.Fatalf("%s %s: %v", method, path, err)
 	}
 	if res.StatusCode != http.StatusOK {
-		res.Body.Close()
+		_ = res.Body.Close()
 		a.t.Fatalf("%s %s: status %d", method, path, res.StatusCode)
 	}
 	return res
@@ -75,7 +75,7 @@ func (a *api) control(method, path string) *http.Response {
 func (a *api) requests() []logged {
 	a.t.Helper()
 	res := a.control(http.MethodGet, "/__mock/requests")
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }()
 	var log []logged
 	if err := json.NewDecoder(res.Body).Decode(&log); err != nil {
 		a.t.Fatalf("request log: %v", err)
@@ -85,7 +85,7 @@ func (a *api) requests() []logged {
 
 func (a *api) clearRequests() {
 	a.t.Helper()
-	a.control(http.MethodDelete, "/__mock/requests").Body.Close()
+	_ = a.control(http.MethodDelete, "/__mock/requests").Body.Close()
 }
 
 // count is how many logged requests have this method and a path ending in suffix.
@@ -141,7 +141,7 @@ func (a *api) deploy(script string, bindings ...cfclient.Binding) {
 }
 
 // bindings reads a script's bindings with a fresh client that shares nothing, by name.
-func (a *api) bindings(script string) map[string]cfclient.Binding {
+func (a *api) bindings(script string) map[string]cfclient.Binding { //nolint:unparam // names its script like deploy, which tests call with several
 	a.t.Helper()
 	list, err := a.newClient(cfclient.Config{PerResourceReads: true}).ScriptBindings(context.Background(), a.account, script)
 	if err != nil {

@@ -32,7 +32,7 @@ func retryMiddleware(maxRetries int) option.Middleware {
 			wait := backoff(attempt, res)
 			logRetry(req, res, attempt+1, wait)
 			if res != nil {
-				res.Body.Close()
+				_ = res.Body.Close()
 			}
 			if err := sleep(req, wait); err != nil {
 				return nil, err

@@ -65,7 +65,7 @@ func (s *scriptedNext) next(req *http.Request) (*http.Response, error) {
 	return &http.Response{StatusCode: st.status, Header: header, Body: body, Request: req}, nil
 }
 
-func newRequest(t *testing.T, ctx context.Context, method, body string) *http.Request {
+func newRequest(ctx context.Context, t *testing.T, method, body string) *http.Request {
 	t.Helper()
 	var reader io.Reader
 	if body != "" {
@@ -109,7 +109,7 @@ func TestRetryMiddleware(t *testing.T) {
 				if tt.method != http.MethodGet && tt.method != http.MethodDelete {
 					body = `{"name":"x"}`
 				}
-				res, err := retryMiddleware(tt.maxRetries)(newRequest(t, t.Context(), tt.method, body), s.next)
+				res, err := retryMiddleware(tt.maxRetries)(newRequest(t.Context(), t, tt.method, body), s.next)
 				if s.attempts != tt.wantAttempts {
 					t.Errorf("%d attempts, want %d", s.attempts, tt.wantAttempts)
 				}
@@ -153,7 +153,7 @@ func TestRetryMiddlewareWaits(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				s := &scriptedNext{steps: tt.steps}
-				if _, err := retryMiddleware(3)(newRequest(t, t.Context(), http.MethodGet, ""), s.next); err != nil {
+				if _, err := retryMiddleware(3)(newRequest(t.Context(), t, http.MethodGet, ""), s.next); err != nil {
 					t.Fatal(err)
 				}
 				if len(s.times) != 2 {
@@ -178,7 +178,7 @@ func TestRetryMiddlewareCancelledWhileWaiting(t *testing.T) {
 		}
 		done := make(chan result, 1)
 		go func() {
-			res, err := retryMiddleware(3)(newRequest(t, ctx, http.MethodGet, ""), s.next)
+			res, err := retryMiddleware(3)(newRequest(ctx, t, http.MethodGet, ""), s.next)
 			done <- result{res, err}
 		}()
 		synctest.Wait() // waiting out the hour
@@ -200,7 +200,7 @@ func TestRetryMiddlewareCancelledRequestErrorNotRetried(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	s := &scriptedNext{steps: []step{{err: context.Canceled}, {status: 200}}}
-	if _, err := retryMiddleware(3)(newRequest(t, ctx, http.MethodGet, ""), s.next); err == nil {
+	if _, err := retryMiddleware(3)(newRequest(ctx, t, http.MethodGet, ""), s.next); err == nil {
 		t.Error("want the error")
 	}
 	if s.attempts != 1 {
@@ -210,12 +210,12 @@ func TestRetryMiddlewareCancelledRequestErrorNotRetried(t *testing.T) {
 
 func TestRetryMiddlewareBodyThatCannotBeReplayed(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		req := newRequest(t, t.Context(), http.MethodPut, "")
+		req := newRequest(t.Context(), t, http.MethodPut, "")
 		req.Body = io.NopCloser(strings.NewReader("once"))
 		req.GetBody = nil
 		s := &scriptedNext{steps: []step{{status: 503}, {status: 200}}}
 		res, err := retryMiddleware(3)(req, s.next)
-		if err != nil || res.StatusCode != 503 || s.attempts != 1 {
+		if err != nil || res.StatusCode != http.StatusServiceUnavailable || s.attempts != 1 {
 			t.Errorf("got (%v, %v) after %d attempts, want the 503 after 1: a body that cannot be re-read is not resent", res, err, s.attempts)
 		}
 	})
@@ -223,7 +223,7 @@ func TestRetryMiddlewareBodyThatCannotBeReplayed(t *testing.T) {
 
 func TestBackoff(t *testing.T) {
 	withRetryAfter := func(v string) *http.Response {
-		return &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {v}}}
+		return &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {v}}}
 	}
 	tests := []struct {
 		name     string
@@ -236,7 +236,7 @@ func TestBackoff(t *testing.T) {
 		{"third retry", 2, nil, time.Second, 2 * time.Second},
 		{"capped at maxBackoff", 10, nil, maxBackoff / 2, maxBackoff},
 		{"huge attempt stays capped", 200, nil, maxBackoff / 2, maxBackoff},
-		{"answer without Retry-After", 1, &http.Response{StatusCode: 503, Header: http.Header{}}, 500 * time.Millisecond, time.Second},
+		{"answer without Retry-After", 1, &http.Response{StatusCode: http.StatusServiceUnavailable, Header: http.Header{}}, 500 * time.Millisecond, time.Second},
 		{"Retry-After seconds", 0, withRetryAfter("7"), 7 * time.Second, 7*time.Second + firstBackoff},
 		{"Retry-After 0", 3, withRetryAfter("0"), 0, firstBackoff},
 		{"Retry-After not a number: exponential", 0, withRetryAfter("soon"), 250 * time.Millisecond, 500 * time.Millisecond},
@@ -263,17 +263,20 @@ func TestRateLimitMiddleware(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		limit := rateLimitMiddleware(rate.NewLimiter(rate.Limit(2), 3)) // 2/s, burst 3
 		var calls int
-		next := func(*http.Request) (*http.Response, error) { calls++; return &http.Response{StatusCode: 200}, nil }
+		next := func(*http.Request) (*http.Response, error) { //nolint:unparam // an option.MiddlewareNext
+			calls++
+			return &http.Response{StatusCode: http.StatusOK}, nil
+		}
 		start := time.Now()
 		for range 3 {
-			if _, err := limit(newRequest(t, t.Context(), http.MethodGet, ""), next); err != nil {
+			if _, err := limit(newRequest(t.Context(), t, http.MethodGet, ""), next); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if waited := time.Since(start); waited != 0 {
 			t.Errorf("the burst waited %v, want nothing", waited)
 		}
-		if _, err := limit(newRequest(t, t.Context(), http.MethodGet, ""), next); err != nil {
+		if _, err := limit(newRequest(t.Context(), t, http.MethodGet, ""), next); err != nil {
 			t.Fatal(err)
 		}
 		if waited := time.Since(start); waited != 500*time.Millisecond {
@@ -284,7 +287,7 @@ func TestRateLimitMiddleware(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
 		done := make(chan error, 1)
 		go func() {
-			_, err := limit(newRequest(t, ctx, http.MethodGet, ""), next)
+			_, err := limit(newRequest(ctx, t, http.MethodGet, ""), next)
 			done <- err
 		}()
 		synctest.Wait()
@@ -315,13 +318,13 @@ func TestRateLimitMiddlewarePausesAfter429(t *testing.T) {
 			}
 			return &http.Response{StatusCode: http.StatusOK}, nil
 		}
-		if res, _ := limit(newRequest(t, t.Context(), http.MethodGet, ""), next); res.StatusCode != http.StatusTooManyRequests {
+		if res, _ := limit(newRequest(t.Context(), t, http.MethodGet, ""), next); res.StatusCode != http.StatusTooManyRequests {
 			t.Fatalf("first request: %d, want the 429 passed on", res.StatusCode)
 		}
 		var wg sync.WaitGroup
 		for range 3 {
 			wg.Go(func() {
-				if _, err := limit(newRequest(t, t.Context(), http.MethodGet, ""), next); err != nil {
+				if _, err := limit(newRequest(t.Context(), t, http.MethodGet, ""), next); err != nil {
 					t.Error(err)
 				}
 			})
@@ -359,7 +362,7 @@ func newScriptedServer(t *testing.T, answers ...answer) *scriptedServer {
 		if a.drop {
 			conn, _, err := w.(http.Hijacker).Hijack()
 			if err == nil {
-				conn.Close()
+				_ = conn.Close()
 			}
 			return
 		}
@@ -369,12 +372,12 @@ func newScriptedServer(t *testing.T, answers ...answer) *scriptedServer {
 			if r.Method == http.MethodPost {
 				result = `[{"id":"abc","name":"X","scopes":["workers"]}]`
 			}
-			fmt.Fprintf(w, `{"success":true,"errors":[],"messages":[],"result":%s}`, result)
+			_, _ = fmt.Fprintf(w, `{"success":true,"errors":[],"messages":[],"result":%s}`, result)
 			return
 		}
 		w.Header().Set("Retry-After", "0")
 		w.WriteHeader(a.status)
-		fmt.Fprintf(w, `{"success":false,"errors":[{"code":%d,"message":"scripted"}],"messages":[],"result":null}`, a.status)
+		_, _ = fmt.Fprintf(w, `{"success":false,"errors":[{"code":%d,"message":"scripted"}],"messages":[],"result":null}`, a.status)
 	}))
 	t.Cleanup(s.Close)
 	return s

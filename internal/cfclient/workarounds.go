@@ -1,19 +1,18 @@
 package cfclient
 
 import (
-	"slices"
-
 	"bytes"
 	"encoding/json"
 	"fmt"
-	cloudflare "github.com/cloudflare/cloudflare-go/v4"
-	"github.com/cloudflare/cloudflare-go/v4/accounts"
-	"github.com/cloudflare/cloudflare-go/v4/secrets_store"
-	"github.com/cloudflare/cloudflare-go/v4/workers"
 	"mime/multipart"
 	"net/textproto"
+	"slices"
 
+	cloudflare "github.com/cloudflare/cloudflare-go/v4"
+	"github.com/cloudflare/cloudflare-go/v4/accounts"
 	"github.com/cloudflare/cloudflare-go/v4/option"
+	"github.com/cloudflare/cloudflare-go/v4/secrets_store"
+	"github.com/cloudflare/cloudflare-go/v4/workers"
 )
 
 // Every place where cloudflare-go v4.6.0 sends what Cloudflare does not expect, or cannot send

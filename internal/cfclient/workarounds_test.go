@@ -20,7 +20,7 @@ import (
 func (a *api) valueSHA256(secretID string) string {
 	a.t.Helper()
 	res := a.control(http.MethodGet, "/__mock/secrets/"+secretID+"/sha256")
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }()
 	var answer struct {
 		SHA256 string `json:"sha256"`
 	}

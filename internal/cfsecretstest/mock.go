@@ -132,7 +132,7 @@ func (m *Mock) controlWithBody(t testing.TB, method, path string, body io.Reader
 	if err != nil {
 		t.Fatalf("mock control route %s %s: %v", method, path, err)
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }()
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("mock control route %s %s answered %d", method, path, res.StatusCode)
 	}

@@ -33,7 +33,7 @@ func StartMockProcess(t testing.TB, args ...string) *MockProcess {
 		out, err := exec.Command("go", "build", "-o", mockBinary,
 			"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cmd/cloudflare-mock").CombinedOutput()
 		if err != nil {
-			mockBuildErr = fmt.Errorf("go build: %v\n%s", err, out)
+			mockBuildErr = fmt.Errorf("go build: %w\n%s", err, out)
 		}
 	})
 	if mockBuildErr != nil {

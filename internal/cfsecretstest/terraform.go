@@ -24,7 +24,7 @@ var (
 func Main(m *testing.M) {
 	code := m.Run()
 	if providerDir != "" {
-		os.RemoveAll(providerDir)
+		_ = os.RemoveAll(providerDir)
 	}
 	os.Exit(code)
 }
@@ -41,7 +41,7 @@ func providerBinaryDir(t testing.TB) string {
 		cmd := exec.Command("go", "build", "-o", filepath.Join(providerDir, "terraform-provider-cfsecrets"),
 			"github.com/cfsecrets/terraform-provider-cfsecrets")
 		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
 		}
 	})
 	if buildErr != nil {

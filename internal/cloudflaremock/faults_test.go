@@ -57,7 +57,7 @@ func (m *mockAPI) fltDoContext(ctx context.Context, method, path, body string, h
 	if err != nil {
 		return fltResult{err: err}
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }()
 	raw, err := io.ReadAll(res.Body)
 	m.mu.Lock()
 	m.bodies = append(m.bodies, string(raw))
@@ -559,7 +559,7 @@ func TestFaultLatencyDoesNotBlock(t *testing.T) {
 		t.Errorf("store holds %v, want the slow secret created despite the client leaving", names)
 	}
 	log := m.fltLog()
-	if last := log[len(log)-2]; last.Method != "POST" || last.Status != 200 || last.Fault != "latency" {
+	if last := log[len(log)-2]; last.Method != http.MethodPost || last.Status != 200 || last.Fault != "latency" {
 		t.Errorf("slow request logged as %+v", last)
 	}
 }
@@ -587,7 +587,7 @@ func TestFaultsConcurrent(t *testing.T) {
 	applied := 0
 	total := 0
 	for _, e := range m.fltLog() {
-		if e.Method != "POST" || e.Path != path {
+		if e.Method != http.MethodPost || e.Path != path {
 			continue
 		}
 		if e.Status == 200 || e.HandlerStatus == 200 {
@@ -671,7 +671,7 @@ func TestFaultsWithSDK(t *testing.T) {
 		t.Fatal(err)
 	}
 	var apiErr *cloudflare.Error
-	if _, err := lc.SecretsStore.Quota.Get(ctx, params); !errors.As(err, &apiErr) || apiErr.StatusCode != 429 ||
+	if _, err := lc.SecretsStore.Quota.Get(ctx, params); !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusTooManyRequests ||
 		apiErr.Errors[0].Code != 971 || apiErr.Response.Header.Get("Retry-After") != "300" {
 		t.Errorf("over the limit: %v", err)
 	}

@@ -31,7 +31,6 @@ import (
 	"net/http/httptest"
 	"net/textproto"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 )
@@ -39,11 +38,6 @@ import (
 // fuzzValueMarker starts every secret value (Secrets Store values and secret_text texts) the
 // targets send. No route may ever answer it.
 const fuzzValueMarker = "zz fuzz.secret.value zz"
-
-// fuzzKnownGaps turns the checks for reported, still unfixed problems back on
-// (CFSECRETS_FUZZ_KNOWN_GAPS=1 go test -run Fuzz ./internal/cloudflaremock/). Without it a target
-// skips exactly those inputs, so -fuzz keeps looking for new problems.
-var fuzzKnownGaps = os.Getenv("CFSECRETS_FUZZ_KNOWN_GAPS") != ""
 
 // fuzzSetupValue is the value of the secrets a target's setup creates.
 const fuzzSetupValue = fuzzValueMarker + " set up"
@@ -69,7 +63,6 @@ type fuzzMock struct {
 	s        *Server
 	storeID  string
 	secretID string
-	tokenID  string
 }
 
 type fuzzAnswer struct {

@@ -102,7 +102,7 @@ func (m *mockAPI) send(method, path, body string, header http.Header) response {
 	if err != nil {
 		m.t.Fatalf("%s %s: %v", method, path, err)
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }()
 	raw, err := io.ReadAll(res.Body)
 	if err != nil {
 		m.t.Fatalf("reading body: %v", err)

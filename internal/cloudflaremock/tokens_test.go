@@ -1014,7 +1014,7 @@ func TestTokenSDKCompatibility(t *testing.T) {
 	}
 	_, err = tokenClient.Accounts.Tokens.New(ctx, accounts.TokenNewParams{AccountID: cloudflare.F(account), Name: cloudflare.F("x"), Policies: cloudflare.F(policies)})
 	var apiErr *cloudflare.Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 403 || !strings.Contains(apiErr.Error(), "9109") {
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusForbidden || !strings.Contains(apiErr.Error(), "9109") {
 		t.Errorf("create without API Tokens Write: %v", err)
 	}
 
@@ -1034,7 +1034,7 @@ func TestTokenSDKCompatibility(t *testing.T) {
 	if err != nil || !tokenValuePattern.MatchString(*rolled) || *rolled == created.Value {
 		t.Fatalf("Tokens.Value.Update: %v", err)
 	}
-	if _, err := tokenClient.Accounts.Tokens.Verify(ctx, accounts.TokenVerifyParams{AccountID: cloudflare.F(account)}); !errors.As(err, &apiErr) || apiErr.StatusCode != 401 {
+	if _, err := tokenClient.Accounts.Tokens.Verify(ctx, accounts.TokenVerifyParams{AccountID: cloudflare.F(account)}); !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized {
 		t.Errorf("the old value still verifies: %v", err)
 	}
 	if _, err := clientFor(*rolled).Accounts.Tokens.Verify(ctx, accounts.TokenVerifyParams{AccountID: cloudflare.F(account)}); err != nil {

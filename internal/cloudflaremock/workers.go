@@ -1282,9 +1282,10 @@ func deploySource(r *http.Request) string {
 // derivable from anything the API returns.
 func modulesEtag(mainModule string, modules []workerModule) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%d:%s\n", len(mainModule), mainModule)
+	// Writes to a hash.Hash never fail.
+	_, _ = fmt.Fprintf(h, "%d:%s\n", len(mainModule), mainModule)
 	for _, m := range modules {
-		fmt.Fprintf(h, "%d:%s %d:%s %d\n", len(m.Name), m.Name, len(m.ContentType), m.ContentType, len(m.Content))
+		_, _ = fmt.Fprintf(h, "%d:%s %d:%s %d\n", len(m.Name), m.Name, len(m.ContentType), m.ContentType, len(m.Content))
 		h.Write(m.Content)
 	}
 	return hex.EncodeToString(h.Sum(nil))

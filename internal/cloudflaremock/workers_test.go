@@ -148,7 +148,7 @@ func bindingsOf(t *testing.T, settings map[string]any) map[string]map[string]any
 }
 
 // storedBinding reads a binding as the mock stores it (text included), under the lock.
-func (m *mockAPI) storedBinding(script, name string) map[string]any {
+func (m *mockAPI) storedBinding(script, name string) map[string]any { //nolint:unparam // names its script like settings and deploy
 	m.t.Helper()
 	m.mock.mu.Lock()
 	defer m.mock.mu.Unlock()
@@ -178,7 +178,7 @@ func jsonObject(t *testing.T, s string) map[string]any {
 }
 
 // secretsStoreBinding is a secrets_store_secret binding object.
-func secretsStoreBinding(name, storeID, secretName string) string {
+func secretsStoreBinding(name, storeID, secretName string) string { //nolint:unparam // the tests look the binding up by this name
 	return fmt.Sprintf(`{"type":"secrets_store_secret","name":%q,"store_id":%q,"secret_name":%q}`, name, storeID, secretName)
 }
 
@@ -343,7 +343,7 @@ func TestWorkersSettingsPart(t *testing.T) {
 		Settings:  cloudflare.F(workers.ScriptScriptAndVersionSettingEditParamsSettings{Logpush: cloudflare.F(true)}),
 	})
 	var apiErr *cloudflare.Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || len(apiErr.Errors) != 1 || apiErr.Errors[0].Code != 10201 {
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest || len(apiErr.Errors) != 1 || apiErr.Errors[0].Code != 10201 {
 		t.Errorf("SDK settings Edit: %v", err)
 	}
 }
@@ -810,7 +810,7 @@ func (m *mockAPI) raw(method, path string) rawResponse {
 	if err != nil {
 		m.t.Fatal(err)
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }()
 	body, _ := io.ReadAll(res.Body)
 	m.mu.Lock()
 	m.bodies = append(m.bodies, string(body))
@@ -965,7 +965,7 @@ func TestWorkersSDK(t *testing.T) {
 	}
 	_, err = client.Workers.Scripts.ScriptAndVersionSettings.Get(ctx, "sdk-worker", workers.ScriptScriptAndVersionSettingGetParams{AccountID: account})
 	var apiErr *cloudflare.Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 || apiErr.Errors[0].Code != 10007 {
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound || apiErr.Errors[0].Code != 10007 {
 		t.Fatalf("settings of a deleted Worker: %v", err)
 	}
 }

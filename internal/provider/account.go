@@ -81,9 +81,9 @@ func dataSourceAccountID(configured types.String, data *providerData, diags *dia
 	return ""
 }
 
-// Store and secret ids have the same form as account ids.
-func idValidator(what string) validator.String {
-	return stringvalidator.RegexMatches(accountIDPattern, "must be a "+what+": 32 lowercase hex characters")
+// storeIDValidator checks a store id, which has the same form as an account id.
+func storeIDValidator() validator.String {
+	return stringvalidator.RegexMatches(accountIDPattern, "must be a store id: 32 lowercase hex characters")
 }
 
 // dataSourceAccountIDAttribute is the account_id every data source has.

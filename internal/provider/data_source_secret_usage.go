@@ -45,7 +45,7 @@ func (d *secretUsageDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"store_id": schema.StringAttribute{
 				MarkdownDescription: "Id of the store whose secrets to trace.",
 				Required:            true,
-				Validators:          []validator.String{idValidator("store id")},
+				Validators:          []validator.String{storeIDValidator()},
 			},
 			"secret_name": schema.StringAttribute{
 				MarkdownDescription: "Only bindings of this secret.",

@@ -54,7 +54,7 @@ func (d *secretsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"store_id": schema.StringAttribute{
 				MarkdownDescription: "Id of the store to list.",
 				Required:            true,
-				Validators:          []validator.String{idValidator("store id")},
+				Validators:          []validator.String{storeIDValidator()},
 			},
 			"search": schema.StringAttribute{
 				MarkdownDescription: "Only secrets whose name or comment contains this text.",

@@ -47,7 +47,7 @@ func (d *storeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 				MarkdownDescription: "The store id to look up. Leave out to look up by name or take the account's only store.",
 				Optional:            true,
 				Computed:            true,
-				Validators:          []validator.String{idValidator("store id")},
+				Validators:          []validator.String{storeIDValidator()},
 			},
 			"account_id": dataSourceAccountIDAttribute(),
 			"name": schema.StringAttribute{

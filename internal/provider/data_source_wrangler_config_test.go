@@ -34,10 +34,10 @@ func TestAccWranglerConfig_rendersTOMLAndJSONThatParse(t *testing.T) {
 		attrs := s.RootModule().Resources["data.cfsecrets_wrangler_config.app"].Primary.Attributes
 		var fromTOML, fromJSON wranglerFile
 		if _, err := toml.Decode(attrs["toml"], &fromTOML); err != nil {
-			return fmt.Errorf("the TOML does not parse: %v\n%s", err, attrs["toml"])
+			return fmt.Errorf("the TOML does not parse: %w\n%s", err, attrs["toml"])
 		}
 		if err := json.Unmarshal([]byte(attrs["jsonc"]), &fromJSON); err != nil {
-			return fmt.Errorf("the JSON does not parse: %v\n%s", err, attrs["jsonc"])
+			return fmt.Errorf("the JSON does not parse: %w\n%s", err, attrs["jsonc"])
 		}
 		for format, parsed := range map[string]wranglerFile{"TOML": fromTOML, "JSON": fromJSON} {
 			got := map[string][]map[string]string{}

@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -113,9 +114,9 @@ output "names" {
 	created, deleted := 0, 0
 	for _, r := range mock.Requests(t) {
 		switch {
-		case r.Method == "POST" && r.Path == "/client/v4/accounts/"+mock.AccountID+"/tokens" && r.Status == 200:
+		case r.Method == http.MethodPost && r.Path == "/client/v4/accounts/"+mock.AccountID+"/tokens" && r.Status == 200:
 			created++
-		case r.Method == "DELETE" && strings.Contains(r.Path, "/tokens/") && r.Status == 200:
+		case r.Method == http.MethodDelete && strings.Contains(r.Path, "/tokens/") && r.Status == 200:
 			deleted++
 		}
 	}

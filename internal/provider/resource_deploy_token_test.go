@@ -41,7 +41,7 @@ func tokenAttrs(s *terraform.State) map[string]string {
 
 // leastPrivilegeInMock checks the token as Cloudflare holds it: one allow policy with exactly
 // the two deploy groups on exactly this account.
-func leastPrivilegeInMock(t *testing.T, mock *cfsecretstest.Mock) resource.TestCheckFunc {
+func leastPrivilegeInMock(mock *cfsecretstest.Mock) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		token, err := mock.Client().GetAccountToken(context.Background(), mock.AccountID, tokenAttrs(s)["id"])
 		if err != nil {
@@ -64,11 +64,14 @@ func leastPrivilegeInMock(t *testing.T, mock *cfsecretstest.Mock) resource.TestC
 	}
 }
 
-func valueWorks(t *testing.T, mock *cfsecretstest.Mock, value *string, want bool) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
+func valueWorks(mock *cfsecretstest.Mock, value *string, want bool) resource.TestCheckFunc {
+	return func(*terraform.State) error {
 		works, err := mock.Client().TokenValueWorks(context.Background(), mock.AccountID, *value)
-		if err != nil || works != want {
-			return fmt.Errorf("token value works = %v (%v), want %v", works, err, want)
+		if err != nil {
+			return fmt.Errorf("token value works: %w", err)
+		}
+		if works != want {
+			return fmt.Errorf("token value works = %v, want %v", works, want)
 		}
 		return nil
 	}
@@ -100,7 +103,7 @@ func TestAccDeployToken_leastPrivilegeImportAndRotation(t *testing.T) {
 				statecheck.ExpectSensitiveValue(tokenAddress, tfjsonpath.New("value")),
 			},
 			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-			Check:            resource.ComposeTestCheckFunc(leastPrivilegeInMock(t, mock), captureValue(&first), valueWorks(t, mock, &first, true)),
+			Check:            resource.ComposeTestCheckFunc(leastPrivilegeInMock(mock), captureValue(&first), valueWorks(mock, &first, true)),
 		},
 		resource.TestStep{
 			ResourceName: tokenAddress, ImportState: true, ImportStateIdFunc: importToken,
@@ -119,7 +122,7 @@ func TestAccDeployToken_leastPrivilegeImportAndRotation(t *testing.T) {
 				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(tokenAddress, plancheck.ResourceActionUpdate)},
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
-			Check: resource.ComposeTestCheckFunc(captureValue(&second), valueWorks(t, mock, &second, true), valueWorks(t, mock, &first, false)),
+			Check: resource.ComposeTestCheckFunc(captureValue(&second), valueWorks(mock, &second, true), valueWorks(mock, &first, false)),
 		},
 	))
 }
@@ -128,7 +131,7 @@ func TestAccDeployToken_driftRestoresLeastPrivilege(t *testing.T) {
 	mock := cfsecretstest.StartMock(t, cloudflaremock.Config{})
 	config := tokenConfig(mock, "")
 	var tokenID, value string
-	capture := func(s *terraform.State) error {
+	capture := func(s *terraform.State) error { //nolint:unparam // a resource.TestCheckFunc, which returns an error
 		tokenID, value = tokenAttrs(s)["id"], tokenAttrs(s)["value"]
 		return nil
 	}
@@ -149,7 +152,7 @@ func TestAccDeployToken_driftRestoresLeastPrivilege(t *testing.T) {
 					t.Fatal(err)
 				}
 			},
-			Config: config, ConfigPlanChecks: update, Check: leastPrivilegeInMock(t, mock),
+			Config: config, ConfigPlanChecks: update, Check: leastPrivilegeInMock(mock),
 		},
 		resource.TestStep{
 			// The value was rolled elsewhere: the plan says so and rolls again so state works.
@@ -164,7 +167,7 @@ func TestAccDeployToken_driftRestoresLeastPrivilege(t *testing.T) {
 				if fresh == value {
 					return fmt.Errorf("the value in state was not replaced")
 				}
-				return valueWorks(t, mock, &fresh, true)(s)
+				return valueWorks(mock, &fresh, true)(s)
 			},
 		},
 		resource.TestStep{
@@ -177,7 +180,7 @@ func TestAccDeployToken_driftRestoresLeastPrivilege(t *testing.T) {
 				if tokenAttrs(s)["id"] == tokenID {
 					return fmt.Errorf("the expired token was kept")
 				}
-				return resource.ComposeTestCheckFunc(leastPrivilegeInMock(t, mock), capture)(s)
+				return resource.ComposeTestCheckFunc(leastPrivilegeInMock(mock), capture)(s)
 			},
 		},
 		resource.TestStep{

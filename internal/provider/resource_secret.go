@@ -74,7 +74,7 @@ func (r *secretResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"store_id": schema.StringAttribute{
 				MarkdownDescription: "Id of the store that holds the secret (`cfsecrets_store.<name>.id`). Changing it replaces the secret.",
 				Required:            true,
-				Validators:          []validator.String{idValidator("store id")},
+				Validators:          []validator.String{storeIDValidator()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"name": schema.StringAttribute{

@@ -371,8 +371,11 @@ resource "cfsecrets_secret" %[1]q {
 			},
 			Check: func(*terraform.State) error {
 				secrets, err := mock.Client().ListSecrets(context.Background(), mock.AccountID, storeID, cfclient.SecretFilter{})
-				if err != nil || len(secrets) != 2 {
-					return fmt.Errorf("want the seeded secret and one created one in the mock, got %v (%v)", secrets, err)
+				if err != nil {
+					return fmt.Errorf("listing the mock's secrets: %w", err)
+				}
+				if len(secrets) != 2 {
+					return fmt.Errorf("want the seeded secret and one created one in the mock, got %v", secrets)
 				}
 				return nil
 			},

@@ -88,7 +88,7 @@ func (r *workerBindingResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"store_id": schema.StringAttribute{
 				MarkdownDescription: "Id of the store holding the secret. Changing it rebinds in place.",
 				Required:            true,
-				Validators:          []validator.String{idValidator("store id")},
+				Validators:          []validator.String{storeIDValidator()},
 			},
 			"secret_name": schema.StringAttribute{
 				MarkdownDescription: "Name of the secret to bind; it needs the `workers` scope. Changing it rebinds in place " +

@@ -197,7 +197,7 @@ func FuzzIDValidators(f *testing.F) {
 	}
 	wired := map[string][]validator.String{
 		"account id":         {accountIDValidator()},
-		"store id":           {idValidator("store id")},
+		"store id":           {storeIDValidator()},
 		"provider account":   fuzzProviderStringValidators(f, "account_id"),
 		"secret's store_id":  fuzzStringValidatorsOf(f, fuzzResourceSchema(f, newSecretResource()), "store_id"),
 		"binding's store_id": fuzzStringValidatorsOf(f, fuzzResourceSchema(f, newWorkerBindingResource()), "store_id"),

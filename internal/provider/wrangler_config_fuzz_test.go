@@ -203,5 +203,5 @@ func FuzzWranglerConfig(f *testing.F) {
 }
 
 func fuzzSameEnvironments(a, b map[string][]fuzzWranglerEntry) bool {
-	return maps.EqualFunc(a, b, func(x, y []fuzzWranglerEntry) bool { return slices.Equal(x, y) })
+	return maps.EqualFunc(a, b, slices.Equal)
 }

@@ -183,7 +183,7 @@ func run(args []string) error {
 		return err
 	}
 	if !opts.keep {
-		defer os.RemoveAll(b.tmp)
+		defer func() { _ = os.RemoveAll(b.tmp) }()
 	}
 	if err := b.build(); err != nil {
 		return err
@@ -349,7 +349,7 @@ func (b *bench) build() error {
 		cmd := exec.Command("go", "build", "-o", target[0], target[1])
 		cmd.Dir = b.repo
 		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("go build %s: %v\n%s", target[1], err, out)
+			return fmt.Errorf("go build %s: %w\n%s", target[1], err, out)
 		}
 	}
 	if err := writeWrapper(b.pluginDir, b.provider); err != nil {
@@ -552,12 +552,12 @@ func verify(ctx context.Context, mock *mockProcess, s shape) error {
 		for i := w; i < s.bindings(); i += len(workers) {
 			name := fmt.Sprintf("SECRET_%04d", i)
 			if byName[name] != secretName(bindingSecret(i)) {
-				return fmt.Errorf("Worker %s: binding %s reads %q, want %q", script, name, byName[name], secretName(bindingSecret(i)))
+				return fmt.Errorf("binding %s of Worker %s reads %q, want %q", name, script, byName[name], secretName(bindingSecret(i)))
 			}
 			bound++
 		}
 		if want := (s.bindings() - w + len(workers) - 1) / len(workers); len(bindings) != want {
-			return fmt.Errorf("Worker %s has %d bindings, want %d", script, len(bindings), want)
+			return fmt.Errorf("the Worker %s has %d bindings, want %d", script, len(bindings), want)
 		}
 	}
 	if bound != s.bindings() {

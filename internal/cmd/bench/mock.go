@@ -103,7 +103,7 @@ func (m *mockProcess) control(method, path string, into any) error {
 	if err != nil {
 		return fmt.Errorf("mock %s %s: %w", method, path, err)
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }()
 	if res.StatusCode != http.StatusOK {
 		return fmt.Errorf("mock %s %s answered %d", method, path, res.StatusCode)
 	}

@@ -77,9 +77,11 @@ func runProviderWrapper(args []string) int {
 	if usage, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		if path := os.Getenv(envRSSLog); path != "" {
 			if f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644); err == nil {
+				// Best effort, like the open above: a lost line only leaves this process out of
+				// the figures.
 				cpu := time.Duration(usage.Utime.Nano() + usage.Stime.Nano())
-				fmt.Fprintf(f, "%d %d\n", usage.Maxrss, cpu.Milliseconds())
-				f.Close()
+				_, _ = fmt.Fprintf(f, "%d %d\n", usage.Maxrss, cpu.Milliseconds())
+				_ = f.Close()
 			}
 		}
 	}
@@ -96,7 +98,7 @@ func peakRSS(path string) (maxKiB int64, processes int, cpu time.Duration) {
 	if err != nil {
 		return 0, 0, 0
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	lines := bufio.NewScanner(f)
 	for lines.Scan() {
 		fields := strings.Fields(lines.Text())

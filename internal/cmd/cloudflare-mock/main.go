@@ -48,12 +48,18 @@ import (
 const shutdownGrace = 5 * time.Second
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	if err := runUntilSignal(); err != nil {
 		fmt.Fprintln(os.Stderr, "cloudflare-mock:", err)
 		os.Exit(1)
 	}
+}
+
+// runUntilSignal is run on the process's arguments, stdout and stderr until SIGINT or SIGTERM.
+// It returns before main exits, so the deferred stop runs.
+func runUntilSignal() error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 }
 
 // run serves until ctx ends. Only the three environment lines go to stdout, so a parent process
@@ -117,9 +123,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "CLOUDFLARE_BASE_URL=http://%s/client/v4\n", listener.Addr())
-	fmt.Fprintf(stdout, "CLOUDFLARE_ACCOUNT_ID=%s\n", mock.AccountID())
-	fmt.Fprintf(stdout, "CLOUDFLARE_API_TOKEN=%s\n", mock.AdminToken())
+	_, _ = fmt.Fprintf(stdout, "CLOUDFLARE_BASE_URL=http://%s/client/v4\n", listener.Addr())
+	_, _ = fmt.Fprintf(stdout, "CLOUDFLARE_ACCOUNT_ID=%s\n", mock.AccountID())
+	_, _ = fmt.Fprintf(stdout, "CLOUDFLARE_API_TOKEN=%s\n", mock.AdminToken())
 
 	server := &http.Server{Handler: mock, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)

@@ -26,7 +26,7 @@ func TestRunPrintsEnvAndServes(t *testing.T) {
 		"-state", filepath.Join(t.TempDir(), "state.json")}
 	go func() {
 		done <- run(ctx, args, stdoutW, &stderr)
-		stdoutW.Close()
+		_ = stdoutW.Close()
 	}()
 
 	lines := bufio.NewScanner(stdoutR)
@@ -55,8 +55,8 @@ func TestRunPrintsEnvAndServes(t *testing.T) {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if res.StatusCode != 200 || !strings.Contains(string(body), `"quota":7`) {
+	_ = res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), `"quota":7`) {
 		t.Errorf("quota answered %d %s", res.StatusCode, body)
 	}
 
@@ -103,7 +103,7 @@ func startCommand(t *testing.T, args ...string) (baseURL, root string) {
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, append([]string{"-listen", "127.0.0.1:0"}, args...), stdoutW, io.Discard)
-		stdoutW.Close()
+		_ = stdoutW.Close()
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -128,7 +128,7 @@ func get(t *testing.T, url string, header http.Header) (*http.Response, string) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }()
 	body, _ := io.ReadAll(res.Body)
 	return res, string(body)
 }
@@ -145,15 +145,15 @@ func TestRunRateLimitAndFaults(t *testing.T) {
 	account := base + "/accounts/" + cloudflaremock.DefaultAccountID + "/secrets_store"
 	auth := http.Header{"Authorization": {"Bearer " + cloudflaremock.DefaultAdminToken}}
 
-	if res, body := get(t, account+"/stores", auth); res.StatusCode != 503 || !strings.Contains(body, `"service_unavailable"`) {
+	if res, body := get(t, account+"/stores", auth); res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, `"service_unavailable"`) {
 		t.Errorf("faulted request answered %d %s", res.StatusCode, body)
 	}
-	if res, _ := get(t, account+"/quota", auth); res.StatusCode != 200 {
+	if res, _ := get(t, account+"/quota", auth); res.StatusCode != http.StatusOK {
 		t.Errorf("second request answered %d", res.StatusCode)
 	}
 	res, body := get(t, account+"/quota", auth)
 	// The first request left a 1-minute window less than a second ago.
-	if retry, err := strconv.Atoi(res.Header.Get("Retry-After")); res.StatusCode != 429 || !strings.Contains(body, `"code":971`) ||
+	if retry, err := strconv.Atoi(res.Header.Get("Retry-After")); res.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, `"code":971`) ||
 		err != nil || retry < 59 || retry > 60 {
 		t.Errorf("third request answered %d Retry-After %q %s", res.StatusCode, res.Header.Get("Retry-After"), body)
 	}
@@ -167,7 +167,7 @@ func TestRunRateLimitAndFaults(t *testing.T) {
 	// -rate-limit 0 turns the limit off.
 	base, _ = startCommand(t, "-rate-limit", "0")
 	for range 5 {
-		if res, body := get(t, base+"/accounts/"+cloudflaremock.DefaultAccountID+"/secrets_store/quota", auth); res.StatusCode != 200 {
+		if res, body := get(t, base+"/accounts/"+cloudflaremock.DefaultAccountID+"/secrets_store/quota", auth); res.StatusCode != http.StatusOK {
 			t.Fatalf("with -rate-limit 0: %d %s", res.StatusCode, body)
 		}
 	}
