@@ -1,14 +1,14 @@
 package cfsecretstest
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
+
+	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cloudflaremock"
 )
 
 var (
@@ -50,21 +50,11 @@ func StartMockProcess(t testing.TB, args ...string) *MockProcess {
 	}
 	p := &MockProcess{Mock: &Mock{}, cmd: cmd}
 	t.Cleanup(p.Kill)
-	lines := bufio.NewScanner(stdout)
-	for i := 0; i < 3 && lines.Scan(); i++ {
-		name, value, _ := strings.Cut(lines.Text(), "=")
-		switch name {
-		case "CLOUDFLARE_BASE_URL":
-			p.BaseURL, p.Root = value, strings.TrimSuffix(value, "/client/v4")
-		case "CLOUDFLARE_ACCOUNT_ID":
-			p.AccountID = value
-		case "CLOUDFLARE_API_TOKEN":
-			p.Token = value
-		}
+	endpoint, err := cloudflaremock.ReadEndpoint(stdout)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if p.BaseURL == "" || p.AccountID == "" || p.Token == "" {
-		t.Fatalf("the mock did not print its three environment lines")
-	}
+	p.BaseURL, p.Root, p.AccountID, p.Token = endpoint.BaseURL, endpoint.Root(), endpoint.AccountID, endpoint.Token
 	return p
 }
 

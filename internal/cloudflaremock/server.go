@@ -392,18 +392,9 @@ func (s *Server) serveRoute(rt route, c *call, token string) (reply, *apiError) 
 	return rep, nil
 }
 
+// delay waits the configured latency; false when the request ended first.
 func (s *Server) delay(ctx context.Context) bool {
-	if s.cfg.Latency <= 0 {
-		return true
-	}
-	timer := time.NewTimer(s.cfg.Latency)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
+	return s.cfg.Latency <= 0 || waitFor(ctx, s.cfg.Latency)
 }
 
 // grant is what the caller's token may do on the route's account (on a /user route: as the user).

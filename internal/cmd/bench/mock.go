@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,11 +8,11 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cfclient"
+	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cloudflaremock"
 )
 
 // mockProcess is the cloudflare-mock command running as a child process, as a user would run
@@ -41,23 +40,13 @@ func startMock(binary string, args ...string) (*mockProcess, error) {
 		return nil, fmt.Errorf("starting the mock: %w", err)
 	}
 	m := &mockProcess{cmd: cmd}
-	lines := bufio.NewScanner(stdout)
-	for i := 0; i < 3 && lines.Scan(); i++ {
-		name, value, _ := strings.Cut(lines.Text(), "=")
-		switch name {
-		case "CLOUDFLARE_BASE_URL":
-			m.baseURL, m.root = value, strings.TrimSuffix(value, "/client/v4")
-		case "CLOUDFLARE_ACCOUNT_ID":
-			m.accountID = value
-		case "CLOUDFLARE_API_TOKEN":
-			m.token = value
-		}
-	}
+	endpoint, err := cloudflaremock.ReadEndpoint(stdout)
 	go func() { _, _ = io.Copy(io.Discard, stdout) }()
-	if m.baseURL == "" || m.accountID == "" || m.token == "" {
+	if err != nil {
 		m.stop()
-		return nil, fmt.Errorf("the mock did not print its three environment lines")
+		return nil, err
 	}
+	m.baseURL, m.root, m.accountID, m.token = endpoint.BaseURL, endpoint.Root(), endpoint.AccountID, endpoint.Token
 	return m, nil
 }
 

@@ -141,7 +141,7 @@ func (r *report) targets() []target {
 		times := coalesced.Plan.Wall.Seconds() / baseline.Plan.Wall.Seconds()
 		measured := fmt.Sprintf("%s vs %s (%.2fx)", secs(coalesced.Plan.Wall), secs(baseline.Plan.Wall), times)
 		if coalesced.Plan.CPU > 0 && r.Machine.CPUs > 0 {
-			floor := (coalesced.Plan.CPU - coalesced.Plan.ProviderCPU) / time.Duration(r.Machine.CPUs)
+			floor := r.terraformFloor(coalesced.Plan)
 			measured += fmt.Sprintf("; Terraform's own CPU time alone needs %s (%s), see *Where the time goes*", secs(floor), ratio(floor, baseline.Plan.Wall))
 		}
 		ts = append(ts, target{Name: name, Verdict: verdict(times <= targetPlanRatio), Measured: measured})
@@ -236,20 +236,24 @@ func dominating(s requestStats) string {
 }
 
 // renderTerraformFloor says how much of the coalesced plan's wall time Terraform itself accounts
-// for: its own CPU time (everything less the provider's), spread over every CPU, is the least
-// wall time the plan could take if the provider cost nothing.
+// for (terraformFloor).
 func (r *report) renderTerraformFloor(p func(string, ...any), n int) {
 	res, base := r.find(modeCoalesced, n), r.find(modeBaseline, n)
 	if res == nil || base == nil || !res.PlanRan || !base.PlanRan || res.Plan.CPU == 0 || r.Machine.CPUs == 0 {
 		return
 	}
-	terraformCPU := res.Plan.CPU - res.Plan.ProviderCPU
-	floor := terraformCPU / time.Duration(r.Machine.CPUs)
+	terraformCPU, floor := res.Plan.CPU-res.Plan.ProviderCPU, r.terraformFloor(res.Plan)
 	p("")
 	p("In the coalesced plan Terraform itself (CPU: all, less the provider) used %s of CPU for its %d", secs(terraformCPU), res.N+res.N/10+2)
 	p("provider-managed resources (four RPCs each: validate, upgrade state, read, plan), against %s for the whole", secs(base.Plan.CPU))
 	p("terraform_data plan. Spread over all %d CPUs that alone takes %s, %s the terraform_data plan's wall time,", r.Machine.CPUs, secs(floor), ratio(floor, base.Plan.Wall))
 	p("before the provider does any work: a floor no speed-up inside the provider can lower.")
+}
+
+// terraformFloor is Terraform's own CPU time in a command (everything less the provider), spread
+// over every CPU: the least wall time the command could take if the provider cost nothing.
+func (r *report) terraformFloor(run timedRun) time.Duration {
+	return (run.CPU - run.ProviderCPU) / time.Duration(r.Machine.CPUs)
 }
 
 func secs(d time.Duration) string {

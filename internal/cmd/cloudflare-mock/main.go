@@ -123,9 +123,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	_, _ = fmt.Fprintf(stdout, "CLOUDFLARE_BASE_URL=http://%s/client/v4\n", listener.Addr())
-	_, _ = fmt.Fprintf(stdout, "CLOUDFLARE_ACCOUNT_ID=%s\n", mock.AccountID())
-	_, _ = fmt.Fprintf(stdout, "CLOUDFLARE_API_TOKEN=%s\n", mock.AdminToken())
+	endpoint := cloudflaremock.Endpoint{BaseURL: fmt.Sprintf("http://%s/client/v4", listener.Addr()),
+		AccountID: mock.AccountID(), Token: mock.AdminToken()}
+	_ = endpoint.Print(stdout) // a parent that stopped reading does not stop the mock
 
 	server := &http.Server{Handler: mock, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
