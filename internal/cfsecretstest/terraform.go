@@ -107,7 +107,7 @@ func (w *Workspace) Run(args ...string) Result {
 	if args[0] != "state" { // the state subcommands take no -no-color
 		args = append([]string{args[0], "-no-color"}, args[1:]...)
 	}
-	cmd := exec.Command("terraform", args...)
+	cmd := exec.Command(terraformCLI(), args...)
 	cmd.Dir = w.Dir
 	cmd.Env = w.env
 	var stdout, stderr bytes.Buffer
@@ -166,6 +166,15 @@ func writeFile(t testing.TB, path, content string) {
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// terraformCLI is the CLI the acceptance tests use (TF_ACC_TERRAFORM_PATH, which `make test` sets
+// from TERRAFORM), else the one on PATH, so CLI tests and plugin-testing run the same binary.
+func terraformCLI() string {
+	if path := os.Getenv("TF_ACC_TERRAFORM_PATH"); path != "" {
+		return path
+	}
+	return "terraform"
 }
 
 // RequiredProviders is the terraform block every CLI test configuration starts with.
