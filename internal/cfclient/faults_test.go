@@ -28,24 +28,21 @@ func newFaultOnce(a *api) *faultOnce {
 func (f *faultOnce) RoundTrip(req *http.Request) (*http.Response, error) {
 	res, err := f.transport.RoundTrip(req)
 	if (err != nil || res.StatusCode >= 500) && f.cleared.CompareAndSwap(false, true) {
-		_ = f.a.control(http.MethodDelete, "/__mock/faults").Body.Close()
+		if err := f.a.control.ClearFaults(context.Background()); err != nil {
+			return nil, err
+		}
 	}
 	return res, err
 }
 
 func (a *api) putFaults(set string) {
 	a.t.Helper()
-	req, err := http.NewRequest(http.MethodPut, a.srv.URL+"/__mock/faults", strings.NewReader(set))
+	faults, err := cloudflaremock.ParseFaults([]byte(set))
+	if err == nil {
+		err = a.control.SetFaults(a.t.Context(), faults)
+	}
 	if err != nil {
 		a.t.Fatal(err)
-	}
-	res, err := a.srv.Client().Do(req)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	_ = res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		a.t.Fatalf("PUT /__mock/faults: %d", res.StatusCode)
 	}
 }
 

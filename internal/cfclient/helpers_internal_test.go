@@ -3,7 +3,6 @@ package cfclient
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -57,8 +56,12 @@ type memAPI struct {
 	mock      *cloudflaremock.Server
 	transport *memTransport
 	client    *Client
+	control   *cloudflaremock.ControlClient
 	account   string
 }
+
+// workerModule is the code of the Workers the tests deploy; the mock stores it and runs nothing.
+const workerModule = "export default { fetch() { return new Response('ok') } }"
 
 func newMemAPI(t *testing.T) *memAPI {
 	t.Helper()
@@ -72,48 +75,27 @@ func newMemAPI(t *testing.T) *memAPI {
 		BaseURL:    "http://cloudflare.invalid/client/v4",
 		HTTPClient: &http.Client{Transport: transport},
 	})
-	return &memAPI{t: t, mock: mock, transport: transport, client: client, account: mock.AccountID()}
-}
-
-// loggedRequest is one entry of the mock's request log (GET /__mock/requests).
-type loggedRequest struct {
-	Method string `json:"method"`
-	Path   string `json:"path"`
-	Query  string `json:"query"`
-	Status int    `json:"status"`
+	// The control client has a transport of its own: tests hold API requests in transport.before.
+	control := cloudflaremock.NewControlClient("http://cloudflare.invalid", &http.Client{Transport: &memTransport{handler: mock}})
+	return &memAPI{t: t, mock: mock, transport: transport, client: client, control: control, account: mock.AccountID()}
 }
 
 // requests reads the mock's request log.
-func (m *memAPI) requests() []loggedRequest {
+func (m *memAPI) requests() []cloudflaremock.LoggedRequest {
 	m.t.Helper()
-	rec := httptest.NewRecorder()
-	m.mock.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/__mock/requests", nil))
-	var log []loggedRequest
-	if err := json.Unmarshal(rec.Body.Bytes(), &log); err != nil {
-		m.t.Fatalf("request log: %v: %s", err, rec.Body.String())
+	log, err := m.control.Requests(context.Background())
+	if err != nil {
+		m.t.Fatal(err)
 	}
 	return log
 }
 
 // clearRequests empties the request log, so a test counts only what follows.
 func (m *memAPI) clearRequests() {
-	rec := httptest.NewRecorder()
-	m.mock.ServeHTTP(rec, httptest.NewRequest(http.MethodDelete, "/__mock/requests", nil))
-	if rec.Code != http.StatusOK {
-		m.t.Fatalf("clearing the request log: %d %s", rec.Code, rec.Body.String())
-	}
-}
-
-// count returns how many logged requests have this method and a path ending in suffix.
-func (m *memAPI) count(method, suffix string) int {
 	m.t.Helper()
-	n := 0
-	for _, r := range m.requests() {
-		if r.Method == method && strings.HasSuffix(r.Path, suffix) {
-			n++
-		}
+	if err := m.control.ClearRequests(context.Background()); err != nil {
+		m.t.Fatal(err)
 	}
-	return n
 }
 
 // statuses returns the statuses of the logged requests with this method and path suffix.
@@ -126,6 +108,12 @@ func (m *memAPI) statuses(method, suffix string) []int {
 		}
 	}
 	return out
+}
+
+// count returns how many logged requests have this method and a path ending in suffix.
+func (m *memAPI) count(method, suffix string) int {
+	m.t.Helper()
+	return len(m.statuses(method, suffix))
 }
 
 func (m *memAPI) createStore() string {
@@ -155,13 +143,11 @@ func (m *memAPI) createSecrets(storeID string, names ...string) map[string]Secre
 	return byName
 }
 
-// deploy uploads a module Worker with these bindings.
+// deploy uploads a module Worker with these bindings, as `wrangler deploy` does.
 func (m *memAPI) deploy(script string, bindings ...Binding) {
 	m.t.Helper()
-	err := m.client.UploadModuleWorker(context.Background(), m.account, script, "2025-01-01",
-		[]WorkerModule{{Name: "index.js", Content: "export default { fetch() { return new Response('ok') } }"}}, bindings)
-	if err != nil {
-		m.t.Fatalf("UploadModuleWorker: %v", err)
+	if err := m.client.DeployWorker(context.Background(), m.account, script, workerModule, bindings...); err != nil {
+		m.t.Fatal(err)
 	}
 }
 

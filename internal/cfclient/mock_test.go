@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -13,12 +12,16 @@ import (
 	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cloudflaremock"
 )
 
+// workerModule is the code of the Workers the tests deploy; the mock stores it and runs nothing.
+const workerModule = "export default { fetch() { return new Response('ok') } }"
+
 // api is the mock Cloudflare API on a local HTTP server, with a Client for its admin token.
 type api struct {
 	t       *testing.T
 	mock    *cloudflaremock.Server
 	srv     *httptest.Server
 	client  *cfclient.Client
+	control *cloudflaremock.ControlClient
 	account string
 }
 
@@ -30,7 +33,7 @@ func newAPI(t *testing.T, cfg cloudflaremock.Config) *api {
 	}
 	srv := httptest.NewServer(mock)
 	t.Cleanup(srv.Close)
-	a := &api{t: t, mock: mock, srv: srv, account: mock.AccountID()}
+	a := &api{t: t, mock: mock, srv: srv, account: mock.AccountID(), control: cloudflaremock.NewControlClient(srv.URL, srv.Client())}
 	a.client = a.newClient(cfclient.Config{})
 	return a
 }
@@ -44,48 +47,31 @@ func (a *api) newClient(cfg cfclient.Config) *cfclient.Client {
 	return cfclient.New(cfg)
 }
 
-type logged struct {
-	Method string `json:"method"`
-	Path   string `json:"path"`
-	Query  string `json:"query"`
-	Status int    `json:"status"`
-	// Fault and HandlerStatus are set on requests the mock's fault injection touched.
-	Fault         string `json:"fault"`
-	HandlerStatus int    `json:"handler_status"`
-}
-
-func (a *api) control(method, path string) *http.Response {
+// requests is the mock's request log.
+func (a *api) requests() []cloudflaremock.LoggedRequest {
 	a.t.Helper()
-	req, err := http.NewRequest(method, a.srv.URL+path, nil)
+	log, err := a.control.Requests(a.t.Context())
 	if err != nil {
 		a.t.Fatal(err)
-	}
-	res, err := a.srv.Client().Do(req)
-	if err != nil {
-		a.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	if res.StatusCode != http.StatusOK {
-		_ = res.Body.Close()
-		a.t.Fatalf("%s %s: status %d", method, path, res.StatusCode)
-	}
-	return res
-}
-
-// requests is the mock's request log.
-func (a *api) requests() []logged {
-	a.t.Helper()
-	res := a.control(http.MethodGet, "/__mock/requests")
-	defer func() { _ = res.Body.Close() }()
-	var log []logged
-	if err := json.NewDecoder(res.Body).Decode(&log); err != nil {
-		a.t.Fatalf("request log: %v", err)
 	}
 	return log
 }
 
 func (a *api) clearRequests() {
 	a.t.Helper()
-	_ = a.control(http.MethodDelete, "/__mock/requests").Body.Close()
+	if err := a.control.ClearRequests(a.t.Context()); err != nil {
+		a.t.Fatal(err)
+	}
+}
+
+// holdsValue tells whether the mock holds value for the secret (by digest only).
+func (a *api) holdsValue(secretID, value string) bool {
+	a.t.Helper()
+	held, err := a.control.HoldsValue(a.t.Context(), secretID, value)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return held
 }
 
 // count is how many logged requests have this method and a path ending in suffix.
@@ -131,12 +117,11 @@ func (a *api) createSecrets(storeID string, n int) []cfclient.Secret {
 	return all
 }
 
+// deploy uploads a module Worker with these bindings, as `wrangler deploy` does.
 func (a *api) deploy(script string, bindings ...cfclient.Binding) {
 	a.t.Helper()
-	err := a.client.UploadModuleWorker(context.Background(), a.account, script, "2025-01-01",
-		[]cfclient.WorkerModule{{Name: "index.js", Content: "export default { fetch() { return new Response('ok') } }"}}, bindings)
-	if err != nil {
-		a.t.Fatalf("UploadModuleWorker: %v", err)
+	if err := a.client.DeployWorker(a.t.Context(), a.account, script, workerModule, bindings...); err != nil {
+		a.t.Fatal(err)
 	}
 }
 

@@ -2,9 +2,6 @@ package cfclient_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -16,24 +13,6 @@ import (
 
 // The request bodies cloudflare-go v4.6.0 gets wrong (workarounds.go), each against the mock,
 // which answers them the way Cloudflare does.
-
-func (a *api) valueSHA256(secretID string) string {
-	a.t.Helper()
-	res := a.control(http.MethodGet, "/__mock/secrets/"+secretID+"/sha256")
-	defer func() { _ = res.Body.Close() }()
-	var answer struct {
-		SHA256 string `json:"sha256"`
-	}
-	if err := json.NewDecoder(res.Body).Decode(&answer); err != nil {
-		a.t.Fatal(err)
-	}
-	return answer.SHA256
-}
-
-func sha(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])
-}
 
 func TestCreateStoreSendsAnObject(t *testing.T) {
 	ctx := context.Background()
@@ -73,7 +52,7 @@ func TestSecretBodies(t *testing.T) {
 	if created[0].Comment != "for the API" || !slices.Equal(created[0].Scopes, []string{"ai_gateway", "workers"}) {
 		t.Errorf("created %+v, want the comment and both scopes", created[0])
 	}
-	if got := a.valueSHA256(created[0].ID); got != sha("first-value") {
+	if !a.holdsValue(created[0].ID, "first-value") {
 		t.Error("the stored value is not the one sent")
 	}
 
@@ -83,14 +62,14 @@ func TestSecretBodies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if patched.Comment != "changed" || len(patched.Scopes) != 2 || a.valueSHA256(created[0].ID) != sha("first-value") {
-		t.Errorf("comment-only patch: %+v (value kept: %v)", patched, a.valueSHA256(created[0].ID) == sha("first-value"))
+	if kept := a.holdsValue(created[0].ID, "first-value"); patched.Comment != "changed" || len(patched.Scopes) != 2 || !kept {
+		t.Errorf("comment-only patch: %+v (value kept: %v)", patched, kept)
 	}
 	value := "second-value"
 	if _, err := a.client.UpdateSecret(ctx, a.account, storeID, created[0].ID, cfclient.SecretPatch{Value: &value}); err != nil {
 		t.Fatal(err)
 	}
-	if a.valueSHA256(created[0].ID) != sha("second-value") {
+	if !a.holdsValue(created[0].ID, "second-value") {
 		t.Error("value patch did not write the value")
 	}
 

@@ -152,6 +152,17 @@ func (c *Client) UploadModuleWorker(ctx context.Context, accountID, scriptName, 
 	return translate(err)
 }
 
+// DeployWorker uploads a Worker of one module, index.js holding module, with these bindings:
+// what `wrangler deploy` does to a Worker, replacing its code and every binding. The provider
+// deploys no code; the tests, `make demo` and the benchmark stand in for Wrangler with it.
+func (c *Client) DeployWorker(ctx context.Context, accountID, scriptName, module string, bindings ...Binding) error {
+	err := c.UploadModuleWorker(ctx, accountID, scriptName, "2025-01-01", []WorkerModule{{Name: "index.js", Content: module}}, bindings)
+	if err != nil {
+		return fmt.Errorf("deploying Worker %s: %w", scriptName, err)
+	}
+	return nil
+}
+
 // ScriptNames lists the account's Worker scripts.
 func (c *Client) ScriptNames(ctx context.Context, accountID string) ([]string, error) {
 	var env envelope[[]struct {

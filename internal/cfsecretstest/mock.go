@@ -4,13 +4,9 @@
 package cfsecretstest
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"testing"
 
@@ -62,83 +58,52 @@ func (m *Mock) Client() *cfclient.Client {
 	return cfclient.New(cfclient.Config{APIToken: m.Token, BaseURL: m.BaseURL})
 }
 
+// Control is a client of the mock's control routes, for what the wrappers below leave out.
+func (m *Mock) Control() *cloudflaremock.ControlClient {
+	return cloudflaremock.NewControlClient(m.Root, nil)
+}
+
 // SecretSHA256 is the SHA-256 of the value the mock holds for a secret, from its test-control
 // route: how tests prove which value was written without the value ever being returned.
 func (m *Mock) SecretSHA256(t testing.TB, secretID string) string {
 	t.Helper()
-	var answer struct {
-		SHA256 string `json:"sha256"`
-	}
-	m.control(t, http.MethodGet, "/__mock/secrets/"+secretID+"/sha256", &answer)
-	return answer.SHA256
-}
-
-// Request is one line of the mock's request log.
-type Request struct {
-	Method string `json:"method"`
-	Path   string `json:"path"`
-	Query  string `json:"query"`
-	Status int    `json:"status"`
+	v, err := m.Control().SecretSHA256(t.Context(), secretID)
+	check(t, err)
+	return v
 }
 
 // Requests returns the requests the mock has served so far.
-func (m *Mock) Requests(t testing.TB) []Request {
+func (m *Mock) Requests(t testing.TB) []cloudflaremock.LoggedRequest {
 	t.Helper()
-	var requests []Request
-	m.control(t, http.MethodGet, "/__mock/requests", &requests)
-	return requests
+	v, err := m.Control().Requests(t.Context())
+	check(t, err)
+	return v
 }
 
 // SetFaults makes the mock misbehave from now on (cloudflaremock.FaultSet); ClearFaults stops it.
 func (m *Mock) SetFaults(t testing.TB, faults cloudflaremock.FaultSet) {
 	t.Helper()
-	body, err := json.Marshal(faults)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var answer any
-	m.controlWithBody(t, http.MethodPut, "/__mock/faults", bytes.NewReader(body), &answer)
+	check(t, m.Control().SetFaults(t.Context(), faults))
 }
 
 // FaultsInjected counts, by kind, the faults the mock has injected so far.
 func (m *Mock) FaultsInjected(t testing.TB) map[cloudflaremock.FaultKind]int {
 	t.Helper()
-	var answer struct {
-		Injected map[cloudflaremock.FaultKind]int `json:"injected"`
-	}
-	m.control(t, http.MethodGet, "/__mock/faults", &answer)
-	return answer.Injected
+	v, err := m.Control().FaultsInjected(t.Context())
+	check(t, err)
+	return v
 }
 
 // ClearFaults makes the mock behave again.
 func (m *Mock) ClearFaults(t testing.TB) {
 	t.Helper()
-	var answer any
-	m.control(t, http.MethodDelete, "/__mock/faults", &answer)
+	check(t, m.Control().ClearFaults(t.Context()))
 }
 
-func (m *Mock) control(t testing.TB, method, path string, into any) {
+// ExpireToken makes the mock treat an API token as expired from now on.
+func (m *Mock) ExpireToken(t testing.TB, tokenID string) {
 	t.Helper()
-	m.controlWithBody(t, method, path, nil, into)
-}
-
-func (m *Mock) controlWithBody(t testing.TB, method, path string, body io.Reader, into any) {
-	t.Helper()
-	req, err := http.NewRequest(method, m.Root+path, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("mock control route %s %s: %v", method, path, err)
-	}
-	defer func() { _ = res.Body.Close() }()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("mock control route %s %s answered %d", method, path, res.StatusCode)
-	}
-	if err := json.NewDecoder(res.Body).Decode(into); err != nil {
-		t.Fatalf("decoding mock control route %s %s: %v", method, path, err)
-	}
+	check(t, m.Control().ExpireToken(t.Context(), tokenID))
 }
 
 // SHA256 is the hex SHA-256 of s, to compare with SecretSHA256.
@@ -147,14 +112,15 @@ func SHA256(s string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// ExpireToken makes the mock treat an API token as expired from now on.
-func (m *Mock) ExpireToken(t testing.TB, tokenID string) {
-	t.Helper()
-	var answer map[string]string
-	m.control(t, http.MethodPost, "/__mock/tokens/"+tokenID+"/expire", &answer)
-}
-
 // ClientWithToken is an API client that authenticates with token, e.g. a deploy token from state.
 func (m *Mock) ClientWithToken(token string) *cfclient.Client {
 	return cfclient.New(cfclient.Config{APIToken: token, BaseURL: m.BaseURL})
+}
+
+// check fails the test when err is not nil.
+func check(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
 }

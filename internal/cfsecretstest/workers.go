@@ -1,7 +1,6 @@
 package cfsecretstest
 
 import (
-	"context"
 	"encoding/json"
 	"testing"
 
@@ -30,17 +29,13 @@ func RawBinding(t testing.TB, raw string) cfclient.Binding {
 // DeployWorker uploads a module Worker with bindings through the API, as `wrangler deploy` does.
 func (m *Mock) DeployWorker(t testing.TB, script string, bindings ...cfclient.Binding) {
 	t.Helper()
-	err := m.Client().UploadModuleWorker(context.Background(), m.AccountID, script, "2025-01-01",
-		[]cfclient.WorkerModule{{Name: "index.js", Content: WorkerModule}}, bindings)
-	if err != nil {
-		t.Fatalf("deploying Worker %s: %v", script, err)
-	}
+	check(t, m.Client().DeployWorker(t.Context(), m.AccountID, script, WorkerModule, bindings...))
 }
 
 // Bindings reads a Worker's bindings by name.
 func (m *Mock) Bindings(t testing.TB, script string) map[string]cfclient.Binding {
 	t.Helper()
-	bindings, err := m.Client().ScriptBindings(context.Background(), m.AccountID, script)
+	bindings, err := m.Client().ScriptBindings(t.Context(), m.AccountID, script)
 	if err != nil {
 		t.Fatalf("reading the bindings of %s: %v", script, err)
 	}

@@ -61,7 +61,7 @@ func (s *Server) resetControl(w http.ResponseWriter, _ *http.Request) {
 // listRequestsControl returns every /client/v4 request served since the last reset or clear.
 func (s *Server) listRequestsControl(w http.ResponseWriter, _ *http.Request) {
 	s.mu.Lock()
-	requests := append(make([]loggedRequest, 0, len(s.log)), s.log...)
+	requests := append(make([]LoggedRequest, 0, len(s.log)), s.log...)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, requests)
 }

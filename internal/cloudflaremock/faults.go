@@ -462,7 +462,7 @@ func (v verdict) replace(rep reply, apiErr *apiError) (reply, *apiError) {
 }
 
 // logged adds the fault to a request log entry; handled is the status the handler produced.
-func (v verdict) logged(entry loggedRequest, handled int) loggedRequest {
+func (v verdict) logged(entry LoggedRequest, handled int) LoggedRequest {
 	entry.Fault = string(v.fault)
 	if v.fault == FaultDropAfter || v.fault == FaultErrorAfter {
 		entry.HandlerStatus = handled

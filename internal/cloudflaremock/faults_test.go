@@ -109,9 +109,9 @@ func (m *mockAPI) fltView() faultsView {
 	return v
 }
 
-func (m *mockAPI) fltLog() []loggedRequest {
+func (m *mockAPI) fltLog() []LoggedRequest {
 	m.t.Helper()
-	var log []loggedRequest
+	var log []LoggedRequest
 	if err := json.Unmarshal([]byte(m.control(http.MethodGet, "/__mock/requests")), &log); err != nil {
 		m.t.Fatal(err)
 	}
@@ -194,7 +194,7 @@ func TestFaultKinds(t *testing.T) {
 			log := m.fltLog()
 			entry := log[1]
 			kind := strings.Split(tc.name, " ")[0]
-			want := loggedRequest{Method: "POST", Path: path, Status: tc.status, Time: entry.Time, Fault: kind, HandlerStatus: tc.handler}
+			want := LoggedRequest{Method: "POST", Path: path, Status: tc.status, Time: entry.Time, Fault: kind, HandlerStatus: tc.handler}
 			if len(log) != 3 || entry != want {
 				t.Errorf("log entry %+v, want %+v (log: %+v)", entry, want, log)
 			}

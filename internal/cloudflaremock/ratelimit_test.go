@@ -69,7 +69,7 @@ func TestRateLimit(t *testing.T) {
 	}
 
 	// Every 429 is in the request log like any other request.
-	var log []loggedRequest
+	var log []LoggedRequest
 	if err := json.Unmarshal([]byte(m.control(http.MethodGet, "/__mock/requests")), &log); err != nil {
 		t.Fatal(err)
 	}

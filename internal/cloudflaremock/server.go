@@ -142,7 +142,7 @@ type Server struct {
 
 	mu    sync.Mutex
 	state *state
-	log   []loggedRequest
+	log   []LoggedRequest
 }
 
 // New builds a Server, loading Config.StateFile when it is set (a missing file is an empty state).
@@ -287,9 +287,9 @@ type call struct {
 
 func (c *call) accountID() string { return c.params["account_id"] }
 
-// loggedRequest is one line of the request log: deliberately no body and no header, since both
-// can carry a secret value or a token.
-type loggedRequest struct {
+// LoggedRequest is one entry of the request log (GET /__mock/requests, ControlClient.Requests):
+// deliberately no body and no header, since both can carry a secret value or a token.
+type LoggedRequest struct {
 	Method string `json:"method"`
 	Path   string `json:"path"`
 	Query  string `json:"query"`
@@ -361,7 +361,7 @@ func (s *Server) answer(r *http.Request) (reply, *apiError, verdict) {
 	handled := statusOf(rep, apiErr)
 	rep, apiErr = v.replace(rep, apiErr)
 	if underAPI {
-		s.log = append(s.log, v.logged(loggedRequest{
+		s.log = append(s.log, v.logged(LoggedRequest{
 			Method: r.Method,
 			Path:   r.URL.Path,
 			Query:  r.URL.RawQuery,

@@ -265,7 +265,7 @@ func TestWorkersWranglerDeploy(t *testing.T) {
 		t.Errorf("deployments %+v", deployments)
 	}
 
-	var log []loggedRequest
+	var log []LoggedRequest
 	if err := json.Unmarshal([]byte(m.control(http.MethodGet, "/__mock/requests")), &log); err != nil {
 		t.Fatal(err)
 	}

@@ -21,8 +21,7 @@ func TestCLIDeployToken_deploysAsCIWould(t *testing.T) {
 	mock.DeployWorker(t, "checkout")
 	bindStripeKey := []cfclient.Binding{cfclient.NewSecretsStoreBinding("STRIPE_KEY", storeID, "stripe_key")}
 	deploy := func(client *cfclient.Client) error {
-		return client.UploadModuleWorker(context.Background(), mock.AccountID, "checkout", "2025-01-01",
-			[]cfclient.WorkerModule{{Name: "index.js", Content: cfsecretstest.WorkerModule}}, bindStripeKey)
+		return client.DeployWorker(context.Background(), mock.AccountID, "checkout", cfsecretstest.WorkerModule, bindStripeKey...)
 	}
 
 	// The usual mistake: a token with Workers Scripts Edit alone gets 10021.

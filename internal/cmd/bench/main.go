@@ -439,13 +439,13 @@ func (b *bench) runProvider(mock *mockProcess, s shape, perResource bool, settin
 	b.waitQuiet()
 	r := result{Mode: mode, N: s.n}
 	ctx := context.Background()
-	if err := mock.reset(); err != nil {
+	if err := mock.control().Reset(ctx); err != nil {
 		return r, err
 	}
 	if err := mock.deployWorkers(ctx, s.workerNames()); err != nil {
 		return r, err
 	}
-	if _, err := mock.takeRequests(); err != nil {
+	if _, err := mock.takeRequests(ctx); err != nil {
 		return r, err
 	}
 	extra := append(mock.env(), "TF_VAR_"+valueVariable+"="+benchValue)
@@ -465,7 +465,7 @@ func (b *bench) runProvider(mock *mockProcess, s shape, perResource bool, settin
 	if r.Apply, err = w.terraform("apply", "-auto-approve"); err != nil {
 		return r, err
 	}
-	log, err := mock.takeRequests()
+	log, err := mock.takeRequests(ctx)
 	if err != nil {
 		return r, err
 	}
@@ -484,7 +484,7 @@ func (b *bench) runProvider(mock *mockProcess, s shape, perResource bool, settin
 			return r, err
 		}
 		r.PlanRan = true
-		if log, err = mock.takeRequests(); err != nil {
+		if log, err = mock.takeRequests(ctx); err != nil {
 			return r, err
 		}
 		r.PlanReq = summarise(log)

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cloudflaremock"
 )
 
 // These tests cover the benchmark's bookkeeping; running it is `make bench`, never `make test`.
@@ -11,19 +13,19 @@ import (
 func TestEndpointNamesPatterns(t *testing.T) {
 	const account, store, secret = "0123456789abcdef0123456789abcdef", "9a7806061c88ada191ed06f989cc3dac", "ed17574386854bf78a67040be0a770b0"
 	for _, c := range []struct {
-		r    loggedRequest
+		r    cloudflaremock.LoggedRequest
 		want string
 	}{
-		{loggedRequest{Method: "GET", Path: "/client/v4/accounts/" + account + "/secrets_store/stores/" + store + "/secrets", Query: "page=2&per_page=100"},
+		{cloudflaremock.LoggedRequest{Method: "GET", Path: "/client/v4/accounts/" + account + "/secrets_store/stores/" + store + "/secrets", Query: "page=2&per_page=100"},
 			"GET /accounts/{account_id}/secrets_store/stores/{store_id}/secrets"},
-		{loggedRequest{Method: "GET", Path: "/client/v4/accounts/" + account + "/secrets_store/stores/" + store + "/secrets", Query: "search=bench_secret_0010"},
+		{cloudflaremock.LoggedRequest{Method: "GET", Path: "/client/v4/accounts/" + account + "/secrets_store/stores/" + store + "/secrets", Query: "search=bench_secret_0010"},
 			"GET /accounts/{account_id}/secrets_store/stores/{store_id}/secrets?search=…"},
-		{loggedRequest{Method: "GET", Path: "/client/v4/accounts/" + account + "/secrets_store/stores/" + store + "/secrets/" + secret},
+		{cloudflaremock.LoggedRequest{Method: "GET", Path: "/client/v4/accounts/" + account + "/secrets_store/stores/" + store + "/secrets/" + secret},
 			"GET /accounts/{account_id}/secrets_store/stores/{store_id}/secrets/{secret_id}"},
-		{loggedRequest{Method: "PATCH", Path: "/client/v4/accounts/" + account + "/workers/scripts/bench-worker-3/settings"},
+		{cloudflaremock.LoggedRequest{Method: "PATCH", Path: "/client/v4/accounts/" + account + "/workers/scripts/bench-worker-3/settings"},
 			"PATCH /accounts/{account_id}/workers/scripts/{script_name}/settings"},
-		{loggedRequest{Method: "GET", Path: "/client/v4/accounts/" + account + "/tokens/verify"}, "GET /accounts/{account_id}/tokens/verify"},
-		{loggedRequest{Method: "GET", Path: "/client/v4/accounts/" + account + "/tokens/" + secret}, "GET /accounts/{account_id}/tokens/{token_id}"},
+		{cloudflaremock.LoggedRequest{Method: "GET", Path: "/client/v4/accounts/" + account + "/tokens/verify"}, "GET /accounts/{account_id}/tokens/verify"},
+		{cloudflaremock.LoggedRequest{Method: "GET", Path: "/client/v4/accounts/" + account + "/tokens/" + secret}, "GET /accounts/{account_id}/tokens/{token_id}"},
 	} {
 		if got := endpoint(c.r); got != c.want {
 			t.Errorf("endpoint(%s %s?%s) = %q, want %q", c.r.Method, c.r.Path, c.r.Query, got, c.want)

@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"syscall"
@@ -75,43 +73,18 @@ func (m *mockProcess) env() []string {
 	}
 }
 
-// loggedRequest is one entry of GET /__mock/requests.
-type loggedRequest struct {
-	Method string `json:"method"`
-	Path   string `json:"path"`
-	Query  string `json:"query"`
-	Status int    `json:"status"`
+// control is a client of the mock's /__mock routes.
+func (m *mockProcess) control() *cloudflaremock.ControlClient {
+	return cloudflaremock.NewControlClient(m.root, nil)
 }
-
-func (m *mockProcess) control(method, path string, into any) error {
-	req, err := http.NewRequest(method, m.root+path, nil)
-	if err != nil {
-		return err
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return fmt.Errorf("mock %s %s: %w", method, path, err)
-	}
-	defer func() { _ = res.Body.Close() }()
-	if res.StatusCode != http.StatusOK {
-		return fmt.Errorf("mock %s %s answered %d", method, path, res.StatusCode)
-	}
-	if into == nil {
-		into = new(any)
-	}
-	return json.NewDecoder(res.Body).Decode(into)
-}
-
-// reset forgets all state, the request log and the rate-limit budgets.
-func (m *mockProcess) reset() error { return m.control(http.MethodPost, "/__mock/reset", nil) }
 
 // takeRequests returns the request log and clears it.
-func (m *mockProcess) takeRequests() ([]loggedRequest, error) {
-	var log []loggedRequest
-	if err := m.control(http.MethodGet, "/__mock/requests", &log); err != nil {
+func (m *mockProcess) takeRequests(ctx context.Context) ([]cloudflaremock.LoggedRequest, error) {
+	log, err := m.control().Requests(ctx)
+	if err != nil {
 		return nil, err
 	}
-	return log, m.control(http.MethodDelete, "/__mock/requests", nil)
+	return log, m.control().ClearRequests(ctx)
 }
 
 // client is an admin API client for setting up Workers and checking results, outside Terraform.
@@ -132,10 +105,8 @@ const benchWorkerModule = `export default {
 func (m *mockProcess) deployWorkers(ctx context.Context, names []string) error {
 	client := m.client()
 	for _, name := range names {
-		err := client.UploadModuleWorker(ctx, m.accountID, name, "2025-01-01",
-			[]cfclient.WorkerModule{{Name: "index.js", Content: benchWorkerModule}}, nil)
-		if err != nil {
-			return fmt.Errorf("deploying Worker %s: %w", name, err)
+		if err := client.DeployWorker(ctx, m.accountID, name, benchWorkerModule); err != nil {
+			return err
 		}
 	}
 	return nil

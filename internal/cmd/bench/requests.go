@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cloudflaremock"
 )
 
 var hex32 = regexp.MustCompile(`^[0-9a-f]{32}$`)
@@ -14,7 +16,7 @@ var hex32 = regexp.MustCompile(`^[0-9a-f]{32}$`)
 // endpoint names a request by method and path pattern: ids and script names become
 // placeholders, and a secrets listing with a search is told apart from a plain listing, since
 // they are sent by different code.
-func endpoint(r loggedRequest) string {
+func endpoint(r cloudflaremock.LoggedRequest) string {
 	path := strings.TrimPrefix(r.Path, "/client/v4")
 	segments := strings.Split(path, "/")
 	for i := 1; i < len(segments); i++ {
@@ -49,7 +51,7 @@ type requestStats struct {
 	TooManyByEP map[string]int
 }
 
-func summarise(log []loggedRequest) requestStats {
+func summarise(log []cloudflaremock.LoggedRequest) requestStats {
 	s := requestStats{Total: len(log), ByEndpoint: map[string]int{}, TooManyByEP: map[string]int{}}
 	for _, r := range log {
 		ep := endpoint(r)

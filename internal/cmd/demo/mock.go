@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -81,12 +79,7 @@ func (m *mockAPI) dashboard() *cfclient.Client {
 // deployWorker uploads the module Worker with these bindings, replacing all of its bindings, as
 // `wrangler deploy` does.
 func (m *mockAPI) deployWorker(ctx context.Context, script string, bindings ...cfclient.Binding) error {
-	err := m.dashboard().UploadModuleWorker(ctx, m.AccountID, script, "2025-01-01",
-		[]cfclient.WorkerModule{{Name: "index.js", Content: workerScript}}, bindings)
-	if err != nil {
-		return fmt.Errorf("deploying Worker %s: %w", script, err)
-	}
-	return nil
+	return m.dashboard().DeployWorker(ctx, m.AccountID, script, workerScript, bindings...)
 }
 
 func plainText(name, text string) cfclient.Binding {
@@ -144,26 +137,7 @@ func (m *mockAPI) rotateSecret(ctx context.Context, s cfclient.Secret, value str
 // holdsValue tells whether the mock holds value for the secret, through the mock's control route
 // that answers only the value's SHA-256: the API itself never returns a value.
 func (m *mockAPI) holdsValue(ctx context.Context, secretID, value string) (bool, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, m.root+"/__mock/secrets/"+secretID+"/sha256", nil)
-	if err != nil {
-		return false, err
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return false, err
-	}
-	defer func() { _ = res.Body.Close() }()
-	var answer struct {
-		SHA256 string `json:"sha256"`
-	}
-	if res.StatusCode != http.StatusOK {
-		return false, fmt.Errorf("mock control route answered %s", res.Status)
-	}
-	if err := json.NewDecoder(res.Body).Decode(&answer); err != nil {
-		return false, err
-	}
-	sum := sha256.Sum256([]byte(value))
-	return answer.SHA256 == hex.EncodeToString(sum[:]), nil
+	return cloudflaremock.NewControlClient(m.root, nil).HoldsValue(ctx, secretID, value)
 }
 
 // widenToken adds a permission group to a token's policy, as someone editing the token in the
