@@ -2,6 +2,7 @@ package cfsecretstest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -10,9 +11,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
-)
 
-const providerAddress = "registry.terraform.io/cfsecrets/cfsecrets"
+	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/tfcli"
+)
 
 var (
 	buildOnce   sync.Once
@@ -20,13 +21,44 @@ var (
 	buildErr    error
 )
 
-// Main runs a test package that uses Workspace and removes the provider binary afterwards.
+// Main runs a test package that uses Workspace or plugin-testing, in an environment where the
+// tests depend on nothing of the machine's CLI set-up:
+//   - TF_CLI_CONFIG_FILE names an empty CLI configuration, so no provider installation settings
+//     of the machine apply, and no warning about a missing or broken configuration comes first in
+//     what `version` prints, which plugin-testing reads (OpenTofu prints it on stdout);
+//   - plugin-testing gives the in-process provider an address on registry.terraform.io unless
+//     TF_ACC_PROVIDER_HOST names another host, so Main sets it, when not set, to the registry of
+//     the CLI in use (registry.opentofu.org for OpenTofu).
+//
+// It removes the provider binary and the configuration afterwards.
 func Main(m *testing.M) {
-	code := m.Run()
-	if providerDir != "" {
-		_ = os.RemoveAll(providerDir)
+	os.Exit(runMain(m))
+}
+
+func runMain(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "cfsecrets-cli-config-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
 	}
-	os.Exit(code)
+	defer func() { _ = os.RemoveAll(dir) }()
+	config := filepath.Join(dir, "empty.tfrc")
+	if err := os.WriteFile(config, nil, 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	_ = os.Setenv("TF_CLI_CONFIG_FILE", config)
+	if _, set := os.LookupEnv("TF_ACC_PROVIDER_HOST"); !set {
+		if cli, err := cliInUse(); err == nil {
+			_ = os.Setenv("TF_ACC_PROVIDER_HOST", cli.RegistryHost())
+		} // else the tests that run a CLI say why they cannot
+	}
+	defer func() {
+		if providerDir != "" {
+			_ = os.RemoveAll(providerDir)
+		}
+	}()
+	return m.Run()
 }
 
 // providerBinaryDir builds the provider from this checkout once per test binary, so CLI tests
@@ -65,13 +97,33 @@ type Result struct {
 	ExitCode       int
 }
 
-// NewWorkspace prepares an empty working directory using the provider built from this checkout.
-func NewWorkspace(t testing.TB, mock *Mock) *Workspace {
+// WorkspaceOption changes how NewWorkspace sets up a working directory.
+type WorkspaceOption func(*workspaceSetup)
+
+type workspaceSetup struct {
+	providers []tfcli.LocalProvider // run through dev_overrides
+}
+
+// WithLocalProvider makes the CLI run one more locally built provider, a stand-in for source
+// (e.g. "cloudflare/cloudflare") whose terraform-provider-<type> executable is in dir, through
+// dev_overrides like the provider under test: no `init`, no registry.
+func WithLocalProvider(source, dir string) WorkspaceOption {
+	return func(setup *workspaceSetup) {
+		setup.providers = append(setup.providers, tfcli.LocalProvider{Source: source, Dir: dir})
+	}
+}
+
+// NewWorkspace prepares an empty working directory in which the CLI runs the provider built from
+// this checkout (dev_overrides, at the address of the CLI's own registry).
+func NewWorkspace(t testing.TB, mock *Mock, options ...WorkspaceOption) *Workspace {
 	t.Helper()
 	dir := t.TempDir()
-	binDir := providerBinaryDir(t)
+	setup := workspaceSetup{providers: []tfcli.LocalProvider{{Source: tfcli.Provider, Dir: providerBinaryDir(t)}}}
+	for _, option := range options {
+		option(&setup)
+	}
 	cliConfig := filepath.Join(dir, ".terraformrc")
-	writeFile(t, cliConfig, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", providerAddress, binDir))
+	writeFile(t, cliConfig, CLI(t).DevOverridesConfig(setup.providers...))
 	w := &Workspace{t: t, Dir: filepath.Join(dir, "config"), LogPath: filepath.Join(dir, "terraform.log")}
 	if err := os.Mkdir(w.Dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -107,7 +159,7 @@ func (w *Workspace) Run(args ...string) Result {
 	if args[0] != "state" { // the state subcommands take no -no-color
 		args = append([]string{args[0], "-no-color"}, args[1:]...)
 	}
-	cmd := exec.Command(terraformCLI(), args...)
+	cmd := exec.Command(CLI(w.t).Path, args...)
 	cmd.Dir = w.Dir
 	cmd.Env = w.env
 	var stdout, stderr bytes.Buffer
@@ -168,13 +220,25 @@ func writeFile(t testing.TB, path, content string) {
 	}
 }
 
-// terraformCLI is the CLI the acceptance tests use (TF_ACC_TERRAFORM_PATH, which `make test` sets
-// from TERRAFORM), else the one on PATH, so CLI tests and plugin-testing run the same binary.
-func terraformCLI() string {
-	if path := os.Getenv("TF_ACC_TERRAFORM_PATH"); path != "" {
-		return path
+// cliInUse is the CLI plugin-testing runs: TF_ACC_TERRAFORM_PATH (which `make test` sets from
+// TERRAFORM), else terraform on PATH; asked once per test binary what it is.
+var cliInUse = sync.OnceValues(func() (tfcli.CLI, error) {
+	path := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if path == "" {
+		path = "terraform"
 	}
-	return "terraform"
+	return tfcli.Detect(context.Background(), path)
+})
+
+// CLI is the Terraform or OpenTofu CLI the tests run, the same as plugin-testing's. A test that
+// needs one fails without it rather than skip: `make test` checks the CLI first.
+func CLI(t testing.TB) tfcli.CLI {
+	t.Helper()
+	cli, err := cliInUse()
+	if err != nil {
+		t.Fatalf("this test runs the Terraform CLI: %v", err)
+	}
+	return cli
 }
 
 // RequiredProviders is the terraform block every CLI test configuration starts with.

@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cfclient"
+	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/tfcli"
 )
 
 func main() {
@@ -150,6 +151,7 @@ type bench struct {
 	mockBin   string
 	pluginDir string // dev_overrides: the wrapper script
 	cliConfig string
+	cli       tfcli.CLI
 	started   time.Time
 }
 
@@ -176,8 +178,8 @@ func run(args []string) error {
 	if b.repo, err = repoRoot(); err != nil {
 		return err
 	}
-	if opts.terraform, err = exec.LookPath(opts.terraform); err != nil {
-		return fmt.Errorf("the terraform CLI: %w", err)
+	if b.cli, err = tfcli.Detect(context.Background(), opts.terraform); err != nil {
+		return err
 	}
 	if b.tmp, err = os.MkdirTemp("", "cfsecrets-bench-"); err != nil {
 		return err
@@ -191,7 +193,7 @@ func run(args []string) error {
 
 	report := &report{
 		Started:   b.started,
-		Machine:   describeMachine(opts.terraform, b.repo),
+		Machine:   describeMachine(b.cli, b.repo),
 		Latency:   opts.latency,
 		Workers:   opts.workers,
 		Cap:       opts.cap,
@@ -355,8 +357,9 @@ func (b *bench) build() error {
 	if err := writeWrapper(b.pluginDir, b.provider); err != nil {
 		return err
 	}
+	// dev_overrides: Terraform runs the provider without `terraform init` and never asks a registry.
 	b.cliConfig = filepath.Join(b.tmp, "terraformrc")
-	return cliConfig(b.cliConfig, b.pluginDir)
+	return os.WriteFile(b.cliConfig, []byte(b.cli.DevOverridesConfig(tfcli.LocalProvider{Source: tfcli.Provider, Dir: b.pluginDir})), 0o644)
 }
 
 // workspace makes an empty working directory with the benchmark's base environment.
@@ -382,7 +385,7 @@ func (b *bench) workspace(name string, extraEnv ...string) (*workspace, error) {
 		"TF_LOG_PROVIDER=INFO",
 		"TF_LOG_PATH="+filepath.Join(dir, "provider.log"),
 	)
-	return &workspace{bin: b.opts.terraform, dir: dir, env: append(env, extraEnv...), cap: b.opts.cap}, nil
+	return &workspace{bin: b.cli.Path, dir: dir, env: append(env, extraEnv...), cap: b.opts.cap}, nil
 }
 
 // waitQuiet waits, before a mode starts, for other work on the machine (a previous mode's

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/tfcli"
 )
 
 // machine describes where the numbers were taken.
@@ -19,7 +21,7 @@ type machine struct {
 	CPUs                                       int
 }
 
-func describeMachine(terraform, repo string) machine {
+func describeMachine(cli tfcli.CLI, repo string) machine {
 	m := machine{CPUs: runtime.NumCPU(), CPU: "unknown", Kernel: runtime.GOOS, Memory: "unknown"}
 	if model := procField("/proc/cpuinfo", "model name"); model != "" {
 		m.CPU = model
@@ -33,7 +35,7 @@ func describeMachine(terraform, repo string) machine {
 	if out, err := exec.Command("go", "version").Output(); err == nil {
 		m.Go = strings.TrimSpace(string(out))
 	}
-	m.Terraform = terraformVersion(terraform)
+	m.Terraform = cli.String()
 	// Read-only: which commit the working tree started from.
 	cmd := exec.Command("git", "rev-parse", "--short", "HEAD")
 	cmd.Dir = repo

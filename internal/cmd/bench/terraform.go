@@ -14,15 +14,6 @@ import (
 	"time"
 )
 
-const providerAddress = "registry.terraform.io/cfsecrets/cfsecrets"
-
-// cliConfig makes Terraform run the provider from dir (dev_overrides) without `terraform init`
-// and without ever asking a registry: the same arrangement as internal/cfsecretstest.
-func cliConfig(path, dir string) error {
-	content := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", providerAddress, dir)
-	return os.WriteFile(path, []byte(content), 0o644)
-}
-
 // workspace is one Terraform working directory with its own environment.
 type workspace struct {
 	bin string
@@ -89,16 +80,6 @@ func tail(s string, lines int) string {
 		all = all[len(all)-lines:]
 	}
 	return strings.Join(all, "\n")
-}
-
-// terraformVersion is what `terraform version` says first, e.g. "Terraform v1.11.4".
-func terraformVersion(terraform string) string {
-	out, err := exec.Command(terraform, "version").Output()
-	if err != nil {
-		return "unknown"
-	}
-	first, _, _ := strings.Cut(string(out), "\n")
-	return strings.TrimSpace(first)
 }
 
 // loadAverage is the 1-minute load average (0 where /proc is missing).

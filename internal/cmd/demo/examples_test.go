@@ -9,6 +9,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cfsecretstest"
+	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/tfcli"
 )
 
 // ambient are the objects the single-file examples (resources/, data-sources/,
@@ -32,13 +35,13 @@ var ambient = []struct{ address, declaration string }{
 // its documentation page shows.
 func TestExamplesValidate(t *testing.T) {
 	t.Parallel()
-	terraform := terraformForTest(t)
+	cli := cfsecretstest.CLI(t)
 	root, err := repoRoot(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
 	tmp := t.TempDir()
-	m, _, err := buildMirror(t.Context(), root, tmp)
+	m, _, err := buildMirror(t.Context(), cli, root, tmp)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +74,7 @@ func TestExamplesValidate(t *testing.T) {
 
 	t.Run("every type has examples", func(t *testing.T) {
 		t.Parallel()
-		schema := providerSchema(t, terraform, m, filepath.Join(tmp, "schema"))
+		schema := providerSchema(t, cli, m, filepath.Join(tmp, "schema"))
 		for kind, types := range map[string]map[string]json.RawMessage{
 			"resources":           schema.ResourceSchemas,
 			"data-sources":        schema.DataSourceSchemas,
@@ -95,7 +98,7 @@ func TestExamplesValidate(t *testing.T) {
 			}
 			env := terraformEnv(m)
 			for _, args := range [][]string{{"init", "-backend=false", "-no-color"}, {"validate", "-no-color"}} {
-				res, err := runCommand(t.Context(), path, env, terraform, args...)
+				res, err := runCommand(t.Context(), path, env, cli.Path, args...)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -186,20 +189,19 @@ type schemas struct {
 }
 
 // providerSchema asks terraform for the provider's schema, the list of every type it serves.
-func providerSchema(t *testing.T, terraform string, m *mirror, dir string) schemas {
+func providerSchema(t *testing.T, cli tfcli.CLI, m *mirror, dir string) schemas {
 	t.Helper()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	config := "terraform {\n  required_providers {\n    cfsecrets = { source = \"cfsecrets/cfsecrets\" }\n  }\n}\n"
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfsecretstest.RequiredProviders), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	env := terraformEnv(m)
 	var res result
 	for _, args := range [][]string{{"init", "-backend=false", "-no-color"}, {"providers", "schema", "-json"}} {
 		var err error
-		if res, err = runCommand(t.Context(), dir, env, terraform, args...); err != nil {
+		if res, err = runCommand(t.Context(), dir, env, cli.Path, args...); err != nil {
 			t.Fatal(err)
 		}
 		if res.ExitCode != 0 {
@@ -212,9 +214,10 @@ func providerSchema(t *testing.T, terraform string, m *mirror, dir string) schem
 	if err := json.Unmarshal([]byte(res.Output), &answer); err != nil {
 		t.Fatalf("reading the provider schema: %v", err)
 	}
-	got, ok := answer.ProviderSchemas[providerSource]
+	address := cli.ProviderAddress(tfcli.Provider)
+	got, ok := answer.ProviderSchemas[address]
 	if !ok {
-		t.Fatalf("terraform knows no schema for %s; it knows %v", providerSource, slices.Sorted(maps.Keys(answer.ProviderSchemas)))
+		t.Fatalf("%s knows no schema for %s; it knows %v", cli, address, slices.Sorted(maps.Keys(answer.ProviderSchemas)))
 	}
 	return got
 }

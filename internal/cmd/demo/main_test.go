@@ -3,24 +3,24 @@ package main
 import (
 	"bytes"
 	"context"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cfsecretstest"
 )
 
 // TestDemo runs `make demo` end to end: the real terraform CLI, the provider built from this
 // checkout, the mock API. Every step checks itself, so the demo's error is the test's failure.
 func TestDemo(t *testing.T) {
 	t.Parallel()
-	terraform := terraformForTest(t)
+	cli := cfsecretstest.CLI(t)
 	// The demo takes well under a minute; the deadline only stops a hang.
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
 	var out bytes.Buffer
 	started := time.Now()
-	if err := run(ctx, &out, terraform); err != nil {
+	if err := run(ctx, &out, cli.Path); err != nil {
 		t.Fatalf("the demo failed: %v\n\nIt printed:\n%s", err, out.String())
 	}
 	for _, heading := range []string{"Step 1 of 4", "Step 2 of 4", "Step 3 of 4", "Step 4 of 4", "Done in"} {
@@ -29,19 +29,4 @@ func TestDemo(t *testing.T) {
 		}
 	}
 	t.Logf("the demo took %s", time.Since(started).Round(time.Second))
-}
-
-// terraformForTest is the CLI `make test` checked (TF_ACC_TERRAFORM_PATH), else the one on PATH.
-// Without one the test fails rather than skips: it is what proves the demo and the examples work.
-func terraformForTest(t *testing.T) string {
-	t.Helper()
-	if path := os.Getenv("TF_ACC_TERRAFORM_PATH"); path != "" {
-		return path
-	}
-	path, err := exec.LookPath("terraform")
-	if err != nil {
-		t.Fatalf("this test needs the terraform CLI 1.11 or later on PATH (or TF_ACC_TERRAFORM_PATH); none was found. " +
-			"Install Terraform; `make test` checks the version first.")
-	}
-	return path
 }

@@ -3,31 +3,26 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/tfcli"
 )
 
 // Terraform installs the provider built from this checkout from a local filesystem mirror, the
 // way it installs any released provider, so `terraform init` works (local modules included) and
 // never reaches a registry. dev_overrides would not do: `init` still asks the registry for an
 // overridden provider, and fails offline.
-const (
-	providerSource = "registry.terraform.io/cfsecrets/cfsecrets"
-	// providerVersion is the version the mirror offers. It must be a release version: Terraform
-	// never selects a pre-release (0.1.0-dev) unless a configuration pins it exactly.
-	providerVersion = "0.1.0"
-	// minTerraform is the first release with write-only attributes.
-	minTerraformMajor, minTerraformMinor = 1, 11
-)
+//
+// providerVersion is the version the mirror offers. It must be a release version: Terraform
+// never selects a pre-release (0.1.0-dev) unless a configuration pins it exactly.
+const providerVersion = "0.1.0"
 
 // repoRoot is the directory of this checkout's go.mod, found the way the go command finds it, so
 // the demo and its tests work from any directory inside the checkout.
@@ -53,13 +48,12 @@ type mirror struct {
 }
 
 // buildMirror builds the provider from the checkout at root into a filesystem mirror under dir,
-// in the unpacked layout <host>/<namespace>/<type>/<version>/<os>_<arch>/, and writes a CLI
-// configuration whose only installation method is that mirror: there is no `direct` block, so
-// Terraform fails instead of reaching a registry for anything else. It also returns the build
-// command as a person would type it.
-func buildMirror(ctx context.Context, root, dir string) (*mirror, string, error) {
+// laid out for the registry host of cli, and writes a CLI configuration whose only installation
+// method is that mirror (tfcli.MirrorConfig). It also returns the build command as a person would
+// type it.
+func buildMirror(ctx context.Context, cli tfcli.CLI, root, dir string) (*mirror, string, error) {
 	m := &mirror{Dir: filepath.Join(dir, "providers")}
-	platformDir := filepath.Join(m.Dir, filepath.FromSlash(providerSource), providerVersion, runtime.GOOS+"_"+runtime.GOARCH)
+	platformDir := cli.MirrorPackageDir(m.Dir, tfcli.Provider, providerVersion)
 	if err := os.MkdirAll(platformDir, 0o755); err != nil {
 		return nil, "", err
 	}
@@ -70,46 +64,13 @@ func buildMirror(ctx context.Context, root, dir string) (*mirror, string, error)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return nil, "", fmt.Errorf("building the provider: %w\n%s", err, out)
 	}
-	m.Config = fmt.Sprintf(`provider_installation {
-  filesystem_mirror {
-    path    = %q
-    include = [%q]
-  }
-}
-`, m.Dir, providerSource)
+	m.Config = cli.MirrorConfig(m.Dir, tfcli.Provider)
 	m.ConfigFile = filepath.Join(dir, "terraform.rc")
 	if err := os.WriteFile(m.ConfigFile, []byte(m.Config), 0o644); err != nil {
 		return nil, "", err
 	}
 	shown := fmt.Sprintf("go build -ldflags %q -o %s .", args[2], m.Binary)
 	return m, shown, nil
-}
-
-// checkTerraform makes sure the CLI exists and supports write-only attributes, and says what to
-// do when it does not: the demo never downloads Terraform.
-func checkTerraform(ctx context.Context, path string) (string, error) {
-	out, err := exec.CommandContext(ctx, path, "version", "-json").Output()
-	if err != nil {
-		return "", fmt.Errorf("the demo needs the terraform CLI %d.%d or later; running %q failed: %w "+
-			"(install Terraform, or set TERRAFORM=/path/to/terraform)", minTerraformMajor, minTerraformMinor, path, err)
-	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		return "", fmt.Errorf("reading `%s version -json`: %w", path, err)
-	}
-	parts := strings.SplitN(v.Version, ".", 3)
-	major, errMajor := strconv.Atoi(parts[0])
-	minor := -1
-	if len(parts) > 1 {
-		minor, _ = strconv.Atoi(parts[1])
-	}
-	if errMajor != nil || major < minTerraformMajor || (major == minTerraformMajor && minor < minTerraformMinor) {
-		return "", fmt.Errorf("the demo needs terraform %d.%d or later (write-only attributes); %s is %s",
-			minTerraformMajor, minTerraformMinor, path, v.Version)
-	}
-	return v.Version, nil
 }
 
 // terraformEnv is the environment every terraform command runs with: the caller's, minus any

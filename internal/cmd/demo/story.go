@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cfclient"
+	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/tfcli"
 )
 
 // environment is one root configuration of examples/environments and the Worker it binds to.
@@ -55,25 +56,25 @@ var readOnly = []string{"Account Secrets Store Read", "Workers Scripts Read", "A
 
 // demo holds what the steps share.
 type demo struct {
-	out       io.Writer
-	terraform string
-	work      string // the copy of examples/ the commands run in
-	mirror    *mirror
-	mock      *mockAPI
-	tokenID   string // production's deploy token, widened in step 2
+	out     io.Writer
+	cli     tfcli.CLI
+	work    string // the copy of examples/ the commands run in
+	mirror  *mirror
+	mock    *mockAPI
+	tokenID string // production's deploy token, widened in step 2
 }
 
 // run is the whole demo. It returns an error when any step does not behave as described.
 func run(ctx context.Context, out io.Writer, terraform string) error {
 	started := time.Now()
-	d := &demo{out: out, terraform: terraform}
+	d := &demo{out: out}
 
 	d.heading("Setup: build the provider, start the mock Cloudflare API, point Terraform at the build")
-	version, err := checkTerraform(ctx, terraform)
-	if err != nil {
+	var err error
+	if d.cli, err = tfcli.Detect(ctx, terraform); err != nil {
 		return err
 	}
-	d.say("terraform %s", version)
+	d.say("%s at %s (it looks providers up on %s)", d.cli, d.cli.Path, d.cli.RegistryHost())
 	root, err := repoRoot(ctx)
 	if err != nil {
 		return err
@@ -85,14 +86,14 @@ func run(ctx context.Context, out io.Writer, terraform string) error {
 	defer func() { _ = os.RemoveAll(tmp) }()
 
 	d.say("$ cd %s", root)
-	mirror, buildCmd, err := buildMirror(ctx, root, tmp)
+	mirror, buildCmd, err := buildMirror(ctx, d.cli, root, tmp)
 	if err != nil {
 		return err
 	}
 	d.mirror = mirror
 	d.say("$ %s", strings.Replace(buildCmd, mirror.Binary, relTo(tmp, mirror.Binary), 1))
 	d.say("  built into a filesystem mirror (registry layout) in %s", tmp)
-	d.say("TF_CLI_CONFIG_FILE=%s, the only way Terraform installs providers here (no registry, no network):", mirror.ConfigFile)
+	d.say("TF_CLI_CONFIG_FILE=%s, the only way %s installs providers here (no registry, no network):", mirror.ConfigFile, d.cli.Name)
 	d.show(strings.Split(strings.TrimSpace(mirror.Config), "\n"))
 
 	d.mock, err = startMock()
@@ -294,7 +295,7 @@ func (d *demo) applyRepairs(ctx context.Context) error {
 // run runs one terraform command in env's directory with the admin token.
 func (d *demo) run(ctx context.Context, env environment, want []int, args ...string) (result, error) {
 	full := append([]string{"-chdir=" + env.Dir, args[0], "-no-color"}, args[1:]...)
-	return d.command(ctx, env, d.mock.Token, want, "terraform "+strings.Join(full, " "), d.terraform, full...)
+	return d.command(ctx, env, d.mock.Token, want, d.cli.Command()+" "+strings.Join(full, " "), d.cli.Path, full...)
 }
 
 // command runs a command in the work directory with env's secret values and the API token,
@@ -306,7 +307,7 @@ func (d *demo) command(ctx context.Context, env environment, token string, want 
 		"CLOUDFLARE_BASE_URL=" + d.mock.BaseURL,
 		"CLOUDFLARE_ACCOUNT_ID=" + d.mock.AccountID,
 		"CLOUDFLARE_API_TOKEN=" + token,
-		"TERRAFORM=" + d.terraform,
+		"TERRAFORM=" + d.cli.Path,
 	}
 	for name, value := range env.Values {
 		extra = append(extra, "TF_VAR_"+name+"="+value)

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestRun(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for name, answer := range map[string]string{"tofu": "OpenTofu v1.12.6", "old": "Terraform v1.10.5"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/sh\necho '"+answer+"'\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name             string
+		args             []string
+		code             int
+		stdout, inStderr string
+	}{
+		{"supported", []string{filepath.Join(dir, "tofu")}, 0, filepath.Join(dir, "tofu") + "\n", "OpenTofu 1.12.6 at " + filepath.Join(dir, "tofu") + " (provider addresses resolve to registry.opentofu.org)"},
+		{"too old", []string{filepath.Join(dir, "old")}, 1, "", "needs Terraform or OpenTofu 1.11.0 or later"},
+		{"missing", []string{filepath.Join(dir, "terraform")}, 1, "", "set TERRAFORM="},
+		{"no argument", nil, 2, "", "usage: cli-check TERRAFORM"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var stdout, stderr bytes.Buffer
+			code := run(t.Context(), tc.args, &stdout, &stderr)
+			if code != tc.code || stdout.String() != tc.stdout || !strings.Contains(stderr.String(), tc.inStderr) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want %d, %q, stderr with %q", code, stdout.String(), stderr.String(), tc.code, tc.stdout, tc.inStderr)
+			}
+		})
+	}
+}
