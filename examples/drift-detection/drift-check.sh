@@ -11,7 +11,8 @@
 # Exit status: 0 no drift; 2 drift in at least one DIR; 1 a command failed (that wins over 2).
 # Needs what the plans need: CLOUDFLARE_API_TOKEN (read-only is enough: Account Secrets Store
 # Read, Workers Scripts Read, Account API Tokens Read), CLOUDFLARE_ACCOUNT_ID, the backend's
-# credentials and the TF_VAR_... values of the ephemeral variables. TERRAFORM overrides the CLI.
+# credentials and the TF_VAR_... values of the ephemeral variables. TERRAFORM overrides the CLI
+# (TERRAFORM=tofu for OpenTofu).
 set -u
 
 terraform=${TERRAFORM:-terraform}
@@ -29,9 +30,9 @@ report() {
 }
 
 # summary prints the plan from its first change on: the changes, the Plan: line, the warnings
-# that say what changed outside Terraform.
+# that say what changed outside Terraform. OpenTofu names itself where Terraform does.
 summary() {
-  awk '/^Terraform will perform the following actions:/ { shown = 1; next } shown' "$1"
+  awk '/^(Terraform|OpenTofu) will perform the following actions:/ { shown = 1; next } shown' "$1"
 }
 
 for dir in "$@"; do
