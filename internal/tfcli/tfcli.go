@@ -25,9 +25,9 @@ const (
 	OpenTofu  = "OpenTofu"
 )
 
-// MinVersion is the first release of either CLI with write-only attributes and ephemeral
+// minVersion is the first release of either CLI with write-only attributes and ephemeral
 // resources (Terraform 1.11, OpenTofu 1.11).
-var MinVersion = version.Must(version.NewVersion("1.11.0"))
+var minVersion = version.Must(version.NewVersion("1.11.0"))
 
 // CLI is one Terraform or OpenTofu executable.
 type CLI struct {
@@ -44,7 +44,7 @@ var versionLine = regexp.MustCompile(`(?m)^(Terraform|OpenTofu) v(\S+)[ \t\r]*$`
 // Detect runs `path version` (path is a file or a name on PATH) and reads which CLI it is and
 // its version. Both CLIs may print warnings first (OpenTofu on stdout, e.g. when
 // TF_CLI_CONFIG_FILE names a missing file), so the answer is looked for line by line. It fails,
-// saying what to install, when there is no such CLI or it is older than MinVersion; a
+// saying what to install, when there is no such CLI or it is older than minVersion; a
 // pre-release counts as the release it leads to (1.16.0-alpha as 1.16.0).
 func Detect(ctx context.Context, path string) (CLI, error) {
 	resolved, err := exec.LookPath(path)
@@ -53,7 +53,7 @@ func Detect(ctx context.Context, path string) (CLI, error) {
 	}
 	if err != nil {
 		return CLI{}, fmt.Errorf("no Terraform CLI at %q: %w (install Terraform or OpenTofu %s or later, or set TERRAFORM=/path/to/terraform)",
-			path, err, MinVersion)
+			path, err, minVersion)
 	}
 	cmd := exec.CommandContext(ctx, resolved, "version")
 	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1") // no "is there a newer version" request
@@ -70,9 +70,9 @@ func Detect(ctx context.Context, path string) (CLI, error) {
 		return CLI{}, fmt.Errorf("`%s version` answered %q: %w", resolved, match[0], err)
 	}
 	cli := CLI{Path: resolved, Name: string(match[1]), Version: v}
-	if v.Core().LessThan(MinVersion) {
+	if v.Core().LessThan(minVersion) {
 		return CLI{}, fmt.Errorf("this provider needs Terraform or OpenTofu %s or later (write-only attributes, ephemeral resources); %s is %s",
-			MinVersion, resolved, cli)
+			minVersion, resolved, cli)
 	}
 	return cli, nil
 }
