@@ -494,3 +494,13 @@ func containsAll(have, want []string) bool {
 	}
 	return true
 }
+
+// secretByName finds a secret of a store by its name (names are unique per store).
+func (s *Server) secretByName(storeID, name string) *secret {
+	for _, sec := range s.storeSecrets(storeID) {
+		if sec.Name == name {
+			return sec
+		}
+	}
+	return nil
+}

@@ -54,20 +54,6 @@ const (
 	maxBodyBytes = 16 << 20
 )
 
-// Permissions a route can require, named after the permission groups of the API facts
-// ("Account Secrets Store Read/Write"). The admin token holds them all; API tokens get them from
-// their policies' permission groups (permission_groups.go maps each group to what it grants).
-const (
-	permSecretsStoreRead  = "secrets_store.read"
-	permSecretsStoreWrite = "secrets_store.write"
-	// API tokens (tokens.go): "Account API Tokens Read/Write".
-	permAPITokensRead  = "api_tokens.read"
-	permAPITokensWrite = "api_tokens.write"
-	// Workers scripts (workers.go): "Workers Scripts Read/Write" (the dashboard's "Edit").
-	permWorkersScriptsRead  = "workers_scripts.read"
-	permWorkersScriptsWrite = "workers_scripts.write"
-)
-
 // Config sets up a Server. The zero value is a working server on DefaultAccountID.
 type Config struct {
 	AccountID    string // default DefaultAccountID
@@ -158,7 +144,7 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("cloudflaremock: %w", err)
 		}
 	}
-	// One line per area; workers.go and tokens.go add theirs here.
+	// One line per area (stores.go, secrets.go, tokens_routes.go, workers.go).
 	for _, area := range [][]route{
 		s.storeRoutes(),
 		s.secretRoutes(),
@@ -395,78 +381,6 @@ func (s *Server) serveRoute(rt route, c *call, token string) (reply, *apiError) 
 // delay waits the configured latency; false when the request ended first.
 func (s *Server) delay(ctx context.Context) bool {
 	return s.cfg.Latency <= 0 || waitFor(ctx, s.cfg.Latency)
-}
-
-// grant is what the caller's token may do on the route's account (on a /user route: as the user).
-type grant struct {
-	accountID string // the route's account; "" on /user routes
-	tokenID   string // the caller's token (for the admin token, a stable made-up id)
-	admin     bool   // the admin token: every permission
-	// permissions held by a stored token (tokens.go computes them from its policies).
-	permissions map[string]bool
-}
-
-func (g grant) allows(permission string) bool {
-	return g.admin || g.permissions[permission]
-}
-
-// grantFor identifies the bearer token and works out its grant for this request.
-//   - The admin token (Config.AdminToken) holds every permission on the configured account and
-//     stands for the mock's one user on /user routes; on another account it reaches nothing.
-//   - Any other token is looked up by the SHA-256 of its value: unknown is 401 code 1000 "Invalid
-//     API Token", and so is an account-owned token on a /user route (Cloudflare does not know
-//     account-owned tokens there). Then authenticateToken applies validity and IP rules, and
-//     tokenPermissions the policies (tokens.go).
-func (s *Server) grantFor(token string, rt route, c *call) (grant, *apiError) {
-	account, accountRoute := c.params["account_id"]
-	if s.isAdminToken(token) {
-		if accountRoute && account != s.cfg.AccountID {
-			return grant{}, forbiddenFor(rt)
-		}
-		return grant{accountID: account, tokenID: s.adminTokenID(), admin: true}, nil
-	}
-	t := s.tokenByValue(token)
-	if t == nil || (!accountRoute && t.AccountID != "") {
-		return grant{}, errInvalidToken
-	}
-	if apiErr := s.authenticateToken(t, c.req); apiErr != nil {
-		return grant{}, apiErr
-	}
-	return grant{accountID: account, tokenID: t.ID, permissions: s.tokenPermissions(t, account, accountRoute)}, nil
-}
-
-// authorize applies the API facts' auth rules: an unknown, disabled, expired or not-yet-valid
-// token is 401 code 1000; a token used from outside its IP condition is 403 code 9109; a valid
-// token without the route's permission (on an account it cannot reach it holds none) is 403 code
-// 10000, or 9109 "Unauthorized to access requested resource" on the token routes. A route with no
-// permission (token verify) only needs a valid token.
-func (s *Server) authorize(token string, rt route, c *call) (grant, *apiError) {
-	g, apiErr := s.grantFor(token, rt, c)
-	if apiErr != nil {
-		return grant{}, apiErr
-	}
-	if rt.permission != "" && !g.allows(rt.permission) {
-		return grant{}, forbiddenFor(rt)
-	}
-	return g, nil
-}
-
-// forbiddenFor is the missing-permission answer of a route (API facts, "Transport").
-func forbiddenFor(rt route) *apiError {
-	if isTokenRoute(rt.pattern) {
-		return errTokenForbidden
-	}
-	return errForbidden
-}
-
-// bearerToken reads `Authorization: Bearer <token>`. Anything else, including a missing header,
-// is Cloudflare's 400 6003/6111 (API facts, "Transport").
-func bearerToken(h http.Header) (string, *apiError) {
-	scheme, token, ok := strings.Cut(h.Get("Authorization"), " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" || strings.ContainsAny(token, " \t") {
-		return "", errBadAuthHeader
-	}
-	return token, nil
 }
 
 // readBody reads the whole body whatever its Content-Type: Wrangler sends JSON as text/plain
