@@ -43,8 +43,7 @@ type reply struct {
 	messages []errorItem
 }
 
-func ok(result any) reply       { return reply{status: http.StatusOK, result: result} }
-func accepted(result any) reply { return reply{status: http.StatusAccepted, result: result} }
+func ok(result any) reply { return reply{status: http.StatusOK, result: result} }
 
 // apiError is an error answer. Messages are fixed strings: never built from request content,
 // so a secret value cannot end up in one.

@@ -50,12 +50,10 @@ func (sec *secret) view() secretView {
 	}
 }
 
-// Statuses from the API facts (pending | active | deleted). Creation is synchronous in the
-// mock, so a secret is active at once; `deleted` only appears in the answer to a delete.
-const (
-	statusActive  = "active"
-	statusDeleted = "deleted"
-)
+// statusActive: the description lists pending, active and deleted; creation is synchronous in
+// the mock, so a secret is active at once, and a deleted secret is gone (see FACTS.md,
+// "Secrets: shape").
+const statusActive = "active"
 
 // Limits from the API facts, "Rules and their errors".
 const (
@@ -281,69 +279,63 @@ func (s *Server) patchSecret(c *call) (reply, *apiError) {
 	return ok(sec.view()), nil
 }
 
-// deleteSecret answers 202 with the deleted secret, its status `deleted` (API facts: both
-// deletes answer 202 with an envelope; the SDK decodes a secret from it).
+// deleteSecret deletes one secret. The answer is 200 with a null result (see FACTS.md,
+// "Secrets: deletes").
 func (s *Server) deleteSecret(c *call) (reply, *apiError) {
 	sec, apiErr := s.secretFor(c)
 	if apiErr != nil {
 		return reply{}, apiErr
 	}
 	delete(s.state.Secrets, sec.ID)
-	return accepted(deletedView(sec)), nil
+	return ok(nil), nil
 }
 
-// deleteSecrets is the bulk delete, body `{"ids":[...]}`, all-or-nothing: one id that is not a
-// secret of this store is 404 `secret_not_found` and nothing is deleted. cloudflare-go v4.6.0
-// sends no body at all; that is `invalid_json_body`, like any other missing body.
+// bulkDeleteItem is one element of a bulk delete body.
+type bulkDeleteItem struct {
+	ID string `json:"id"`
+}
+
+// deleteSecrets is the bulk delete: the body is an array of `{"id":...}` objects, and the delete
+// is all-or-nothing: an id that is not a secret of this store is 404 `secret_not_found` and
+// nothing is deleted (see FACTS.md, "Secrets: deletes"). A repeated id is deleted once.
 func (s *Server) deleteSecrets(c *call) (reply, *apiError) {
 	st, apiErr := s.storeFor(c)
 	if apiErr != nil {
 		return reply{}, apiErr
 	}
-	var body struct {
-		IDs []string `json:"ids"`
+	var items []bulkDeleteItem
+	if c.firstJSONByte() != '[' {
+		return reply{}, errInvalidJSON
 	}
-	if apiErr := c.decode(&body); apiErr != nil {
+	if apiErr := c.decode(&items); apiErr != nil {
 		return reply{}, apiErr
 	}
-	if len(body.IDs) == 0 {
+	if len(items) == 0 {
 		return reply{}, errSecretIDsEmpty
 	}
-	var doomed []*secret
-	seen := map[string]bool{}
-	for _, id := range body.IDs {
-		sec, found := s.state.Secrets[id]
+	doomed := map[string]*secret{}
+	for _, item := range items {
+		sec, found := s.state.Secrets[item.ID]
 		if !found || sec.StoreID != st.ID {
 			return reply{}, errSecretNotFound
 		}
-		if !seen[id] {
-			seen[id] = true
-			doomed = append(doomed, sec)
-		}
+		doomed[sec.ID] = sec
 	}
-	views := make([]secretView, 0, len(doomed))
-	for _, sec := range doomed {
-		delete(s.state.Secrets, sec.ID)
-		views = append(views, deletedView(sec))
+	for id := range doomed {
+		delete(s.state.Secrets, id)
 	}
-	return accepted(views), nil
-}
-
-func deletedView(sec *secret) secretView {
-	v := sec.view()
-	v.Status = statusDeleted
-	return v
+	return ok(nil), nil
 }
 
 type duplicateRequest struct {
-	Name    string    `json:"name"`
-	Comment *string   `json:"comment"`
-	Scopes  *[]string `json:"scopes"`
+	Name    string   `json:"name"`
+	Comment *string  `json:"comment"`
+	Scopes  []string `json:"scopes"`
 }
 
-// duplicateSecret copies a secret's value under a new name (API facts: body `{"name","comment",
-// "scopes"}`). An absent comment or scopes is copied from the original; the new name follows the
-// create rules, and the copy counts against the quota.
+// duplicateSecret copies a secret's value under a new name. The body is `{"name","scopes",
+// "comment"}`: name and scopes are required, as for a create; an absent comment is copied from the
+// original (see FACTS.md, "Secrets: duplicate"). The copy counts against the quota.
 func (s *Server) duplicateSecret(c *call) (reply, *apiError) {
 	original, apiErr := s.secretFor(c)
 	if apiErr != nil {
@@ -356,11 +348,9 @@ func (s *Server) duplicateSecret(c *call) (reply, *apiError) {
 	if apiErr := validateSecretName(req.Name); apiErr != nil {
 		return reply{}, apiErr
 	}
-	scopes := original.Scopes
-	if req.Scopes != nil {
-		if scopes, apiErr = normaliseScopes(*req.Scopes); apiErr != nil {
-			return reply{}, apiErr
-		}
+	scopes, apiErr := normaliseScopes(req.Scopes)
+	if apiErr != nil {
+		return reply{}, apiErr
 	}
 	comment := original.Comment
 	if req.Comment != nil {

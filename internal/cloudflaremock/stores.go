@@ -152,10 +152,9 @@ func (s *Server) getStore(c *call) (reply, *apiError) {
 	return ok(st.view()), nil
 }
 
-// deleteStore refuses a store that still holds secrets unless `force` is true (API facts). The
-// refusal is 409 with code 1003, the code the API facts give the other Secrets Store conflict
-// (secret_name_already_exists). The answer is 200 with the deleted store: the API facts give 202
-// for secret deletes only.
+// deleteStore refuses a store that still holds secrets unless `force` is true: 409 with code 1003,
+// the code of the other Secrets Store conflict (secret_name_already_exists). The answer is 200
+// with a null result (see FACTS.md, "Stores").
 func (s *Server) deleteStore(c *call) (reply, *apiError) {
 	st, apiErr := s.storeFor(c)
 	if apiErr != nil {
@@ -170,7 +169,7 @@ func (s *Server) deleteStore(c *call) (reply, *apiError) {
 		delete(s.state.Secrets, sec.ID)
 	}
 	delete(s.state.Stores, st.ID)
-	return ok(st.view()), nil
+	return ok(nil), nil
 }
 
 // storeFor finds the store named by the path on the path's account.

@@ -87,6 +87,7 @@ var (
 	errTokenExpiresOnInvalid    = tokenInvalid("expires_on must be an RFC 3339 date-time")
 	errTokenExpiresBeforeNotBef = tokenInvalid("expires_on must be later than not_before")
 	errTokenStatusInvalid       = tokenInvalid("Token status must be active or disabled")
+	errTokenIncludeExpired      = tokenInvalid("include_expired must be true or false")
 )
 
 func tokenInvalid(message string) *apiError { return fail(http.StatusBadRequest, 1001, message) }

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strconv"
 )
 
 func (s *Server) tokenRoutes() []route {
@@ -62,7 +63,8 @@ func (s *Server) createToken(c *call) (reply, *apiError) {
 	return ok(createdTokenView{tokenView: t.view(s.now()), Value: value}), nil
 }
 
-// listTokens pages through the owner's tokens, oldest first; `direction=desc` reverses.
+// listTokens pages through the owner's tokens, oldest first; `direction=desc` reverses. An
+// expired token is listed only with `include_expired=true` (see FACTS.md, "Tokens: list").
 func (s *Server) listTokens(c *call) (reply, *apiError) {
 	q := c.req.URL.Query()
 	page, apiErr := parsePage(q)
@@ -77,9 +79,17 @@ func (s *Server) listTokens(c *call) (reply, *apiError) {
 	default:
 		return reply{}, badRequest("invalid_direction")
 	}
+	includeExpired := false
+	if v := q.Get("include_expired"); v != "" {
+		var err error
+		if includeExpired, err = strconv.ParseBool(v); err != nil {
+			return reply{}, errTokenIncludeExpired
+		}
+	}
+	now := s.now()
 	var tokens []*apiToken
 	for _, t := range s.state.Tokens {
-		if t.AccountID == c.accountID() {
+		if t.AccountID == c.accountID() && (includeExpired || t.statusAt(now) != tokenExpired) {
 			tokens = append(tokens, t)
 		}
 	}
@@ -89,7 +99,6 @@ func (s *Server) listTokens(c *call) (reply, *apiError) {
 		}
 		return cmp.Compare(a.Seq, b.Seq)
 	})
-	now := s.now()
 	views := make([]tokenView, 0, len(tokens))
 	for _, t := range tokens {
 		views = append(views, t.view(now))

@@ -678,10 +678,18 @@ func TestTokenValidity(t *testing.T) {
 		if got := status(tok); got != "expired" {
 			t.Errorf("status %q, want expired", got)
 		}
-		r := m.send(http.MethodGet, apiPrefix+base+"/tokens", "", m.auth())
+		r := m.send(http.MethodGet, apiPrefix+base+"/tokens?include_expired=true", "", m.auth())
 		if !strings.Contains(r.raw, `"id":"`+tok.ID+`","name":"validity","status":"expired"`) {
-			t.Errorf("list does not show the token expired: %s", r.raw)
+			t.Errorf("the list with include_expired does not show the token expired: %s", r.raw)
 		}
+		// Without include_expired an expired token is not listed (FACTS.md, "Tokens: list").
+		for _, query := range []string{"", "?include_expired=false"} {
+			if r := m.send(http.MethodGet, apiPrefix+base+"/tokens"+query, "", m.auth()); strings.Contains(r.raw, tok.ID) {
+				t.Errorf("the list%s shows the expired token: %s", query, r.raw)
+			}
+		}
+		m.send(http.MethodGet, apiPrefix+base+"/tokens?include_expired=maybe", "", m.auth()).
+			wantError(t, 400, 1001, "include_expired must be true or false")
 	})
 
 	t.Run("not yet valid", func(t *testing.T) {
@@ -937,7 +945,7 @@ func TestTokenConcurrency(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	r := m.send(http.MethodGet, apiPrefix+base+"/tokens", "", m.auth())
+	r := m.send(http.MethodGet, apiPrefix+base+"/tokens?include_expired=true", "", m.auth())
 	if r.env.ResultInfo.TotalCount != workers+1 {
 		t.Errorf("%d tokens, want %d", r.env.ResultInfo.TotalCount, workers+1)
 	}

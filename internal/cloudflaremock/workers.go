@@ -53,10 +53,6 @@ const (
 	// maxScriptNameLength: Worker names are at most 63 characters (they become a DNS label on
 	// workers.dev).
 	maxScriptNameLength = 63
-	// mainModuleContentType is what GET .../scripts/{name} answers with: cloudflare-go's
-	// ScriptService.Get sends `Accept: application/javascript` and decodes a non-JSON body
-	// into a string.
-	mainModuleContentType = "application/javascript"
 )
 
 // scriptNamePattern: lowercase letters, digits, `-` and `_`, as Wrangler and the dashboard

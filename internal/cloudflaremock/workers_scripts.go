@@ -4,7 +4,6 @@ package cloudflaremock
 // view Wrangler reads first.
 
 import (
-	"bytes"
 	"cmp"
 	"net/http"
 	"slices"
@@ -60,44 +59,34 @@ func (s *Server) uploadScript(c *call) (reply, *apiError) {
 	}
 	up.applyScriptLevel(ws)
 	version := ws.addVersion(up.version, now, "upload")
-	deployment := ws.deploy([]deploymentVersion{{VersionID: version.ID, Percentage: 100}}, up.version.Source, "upload", "", now)
+	ws.deploy([]deploymentVersion{{VersionID: version.ID, Percentage: 100}}, up.version.Source, "upload", "", now)
 	ws.Modified = nextModified(ws.Modified, now)
 	view := ws.view()
-	view.DeploymentID = deployment.ID
 	zero := 0
 	view.StartupTimeMs = &zero
 	return ok(view), nil
 }
 
-// getScriptContent answers the live version's main module as application/javascript, not an
-// envelope: that is what cloudflare-go's ScriptService.Get asks for (Accept:
-// application/javascript) and decodes (a string).
+// getScriptContent answers the live version's modules as a multipart form, one part per module
+// under its name and with its content type, and no metadata part: the description's "script
+// content as a multipart form" (see FACTS.md, "Workers: scripts"). It is not an envelope.
 func (s *Server) getScriptContent(c *call) (reply, *apiError) {
 	ws, apiErr := s.scriptFor(c)
 	if apiErr != nil {
 		return reply{}, apiErr
 	}
-	live := ws.live()
-	for _, m := range live.Modules {
-		if m.Name == live.MainModule {
-			return reply{status: http.StatusOK, result: rawBody{
-				contentType: mainModuleContentType,
-				data:        bytes.Clone(m.Content),
-			}}, nil
-		}
-	}
-	return reply{}, errNoSuchModule // unreachable: an upload always holds its main module
+	return reply{status: http.StatusOK, result: modulesForm(ws.live().Modules)}, nil
 }
 
 // deleteScript removes the script with its versions and deployments. The answer is an envelope
-// holding `{"id": name}` (API facts: never 204; clients expect JSON on DELETE).
+// with a null result, never a 204 (see FACTS.md, "Workers: scripts").
 func (s *Server) deleteScript(c *call) (reply, *apiError) {
 	ws, apiErr := s.scriptFor(c)
 	if apiErr != nil {
 		return reply{}, apiErr
 	}
 	delete(s.workerScripts(), workerKey(ws.AccountID, ws.Name))
-	return ok(map[string]string{"id": ws.Name}), nil
+	return ok(nil), nil
 }
 
 // listScriptSecrets is the legacy Workers secrets list: the live version's secret_text

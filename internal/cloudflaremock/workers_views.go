@@ -4,15 +4,17 @@ package cloudflaremock
 // through bindingView, which drops the text of secret_text bindings.
 
 import (
+	"bytes"
 	"encoding/json"
+	"mime"
+	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"slices"
 )
 
-// scriptView is the script object of PUT, the list and the services answer. Its fields are
-// those of cloudflare-go's workers.Script plus `tag`, `compatibility_date` and
-// `compatibility_flags`; deployment_id and startup_time_ms appear on the upload answer only
-// (Wrangler reads them from it).
+// scriptView is the script object of PUT, the list and the services answer, in the description's
+// shape (see FACTS.md, "Workers: scripts"); startup_time_ms appears on the upload answer only.
 type scriptView struct {
 	ID                 string          `json:"id"`
 	Tag                string          `json:"tag"`
@@ -29,7 +31,6 @@ type scriptView struct {
 	Logpush            bool            `json:"logpush"`
 	TailConsumers      json.RawMessage `json:"tail_consumers,omitempty"`
 	Placement          json.RawMessage `json:"placement,omitempty"`
-	DeploymentID       string          `json:"deployment_id,omitempty"`
 	StartupTimeMs      *int            `json:"startup_time_ms,omitempty"`
 }
 
@@ -57,9 +58,9 @@ func (ws *workerScript) view() scriptView {
 	}
 }
 
-// settingsView is GET/PATCH .../settings, the fields of cloudflare-go's
-// ScriptScriptAndVersionSettingGetResponse: version settings of the live version plus the
-// script-level ones. Unset observability and tail_consumers are null, placement `{}`.
+// settingsView is GET/PATCH .../settings: version settings of the live version plus the
+// script-level ones. Unset observability is `{"enabled":false}`, unset tail_consumers null and
+// unset placement absent (see FACTS.md, "Workers: settings").
 type settingsView struct {
 	Bindings           []json.RawMessage `json:"bindings"`
 	CompatibilityDate  string            `json:"compatibility_date"`
@@ -67,7 +68,7 @@ type settingsView struct {
 	Limits             json.RawMessage   `json:"limits,omitempty"`
 	Logpush            bool              `json:"logpush"`
 	Observability      json.RawMessage   `json:"observability"`
-	Placement          json.RawMessage   `json:"placement"`
+	Placement          json.RawMessage   `json:"placement,omitempty"`
 	Tags               []string          `json:"tags"`
 	TailConsumers      json.RawMessage   `json:"tail_consumers"`
 	UsageModel         string            `json:"usage_model"`
@@ -75,18 +76,14 @@ type settingsView struct {
 
 func (ws *workerScript) settingsView() settingsView {
 	live := ws.live()
-	placement := cloneRaw(live.Placement)
-	if placement == nil {
-		placement = json.RawMessage(`{}`)
-	}
 	return settingsView{
 		Bindings:           bindingViews(live.Bindings),
 		CompatibilityDate:  live.CompatibilityDate,
 		CompatibilityFlags: nonNilStrings(live.CompatibilityFlags),
 		Limits:             cloneRaw(live.Limits),
 		Logpush:            ws.Logpush,
-		Observability:      rawOrNull(ws.Observability),
-		Placement:          placement,
+		Observability:      ws.observabilityView(),
+		Placement:          cloneRaw(live.Placement),
 		Tags:               nonNilStrings(ws.Tags),
 		TailConsumers:      rawOrNull(ws.TailConsumers),
 		UsageModel:         live.UsageModel,
@@ -104,9 +101,18 @@ type scriptSettingsView struct {
 func (ws *workerScript) scriptSettingsView() scriptSettingsView {
 	return scriptSettingsView{
 		Logpush:       ws.Logpush,
-		Observability: rawOrNull(ws.Observability),
+		Observability: ws.observabilityView(),
 		TailConsumers: rawOrNull(ws.TailConsumers),
 	}
+}
+
+// observabilityView is the script's observability object; the description has no null for it,
+// and an unset one is off.
+func (ws *workerScript) observabilityView() json.RawMessage {
+	if ws.Observability == nil {
+		return json.RawMessage(`{"enabled":false}`)
+	}
+	return cloneRaw(ws.Observability)
 }
 
 type subdomainView struct {
@@ -138,13 +144,14 @@ func (d *workerDeployment) view() deploymentView {
 	}
 }
 
-// versionView is a version in the list (id, number, metadata, annotations) and, with
-// resources and startup_time_ms, the answer to a version upload.
+// versionView is a version in the list (id, number, metadata) and, with resources and
+// startup_time_ms, the answer to a version upload. The description gives versions no
+// annotations, so the mock keeps them without showing them (see FACTS.md, "Workers: versions and
+// deployments").
 type versionView struct {
 	ID            string                `json:"id"`
 	Number        int                   `json:"number"`
 	Metadata      versionMetadataView   `json:"metadata"`
-	Annotations   map[string]string     `json:"annotations"`
 	Resources     *versionResourcesView `json:"resources,omitempty"`
 	StartupTimeMs *int                  `json:"startup_time_ms,omitempty"`
 }
@@ -182,7 +189,6 @@ func (v *workerVersion) view(withResources bool) versionView {
 			ModifiedOn:  formatTime(v.Created),
 			Source:      v.Source,
 		},
-		Annotations: cloneMap(v.Annotations),
 	}
 	if withResources {
 		res := &versionResourcesView{Bindings: bindingViews(v.Bindings)}
@@ -230,6 +236,24 @@ func (ws *workerScript) deploymentViews() []deploymentView {
 		views = append(views, ws.Deployments[i].view())
 	}
 	return views
+}
+
+// modulesForm is a script's content as the download route answers it: a multipart form with one
+// part per module, named after it.
+func modulesForm(modules []workerModule) rawBody {
+	var buf bytes.Buffer
+	form := multipart.NewWriter(&buf)
+	for _, m := range modules {
+		header := textproto.MIMEHeader{}
+		header.Set("Content-Disposition", mime.FormatMediaType("form-data", map[string]string{"name": m.Name, "filename": m.Name}))
+		if m.ContentType != "" {
+			header.Set("Content-Type", m.ContentType)
+		}
+		part, _ := form.CreatePart(header) // writes to a bytes.Buffer cannot fail
+		_, _ = part.Write(m.Content)
+	}
+	_ = form.Close()
+	return rawBody{contentType: form.FormDataContentType(), data: buf.Bytes()}
 }
 
 // rawBody is a non-envelope answer (serveAPI writes it as is): the script content route.
