@@ -48,9 +48,9 @@ type contractRow struct {
 
 // contract is the state the rows share.
 type contract struct {
-	t      *testing.T
-	m      *mockAPI
-	vars   map[string]string
+	t    *testing.T
+	m    *mockAPI
+	vars map[string]string
 	// weak holds, by owner ("account", "user"), the value of a token holding only Workers Scripts
 	// Read.
 	weak   map[string]string
