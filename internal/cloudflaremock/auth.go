@@ -15,9 +15,10 @@ import (
 	"strings"
 )
 
-// Permissions a route can require, named after the permission groups of the API facts
-// ("Account Secrets Store Read/Write"). The admin token holds them all; API tokens get them from
-// their policies' permission groups (permission_groups.go maps each group to what it grants).
+// Permissions a route can require, named after Cloudflare's permission groups ("Account Secrets
+// Store Read/Write"; FACTS.md, Tokens: permission groups). The admin token holds them all; API
+// tokens get them from their policies' permission groups (permission_groups.go maps each group to
+// what it grants).
 const (
 	permSecretsStoreRead  = "secrets_store.read"
 	permSecretsStoreWrite = "secrets_store.write"
@@ -30,7 +31,7 @@ const (
 )
 
 // bearerToken reads `Authorization: Bearer <token>`. Anything else, including a missing header,
-// is Cloudflare's 400 6003/6111 (API facts, "Transport").
+// is 400 6003/6111 (FACTS.md, Transport: base URL and auth).
 func bearerToken(h http.Header) (string, *apiError) {
 	scheme, token, ok := strings.Cut(h.Get("Authorization"), " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" || strings.ContainsAny(token, " \t") {
@@ -39,11 +40,11 @@ func bearerToken(h http.Header) (string, *apiError) {
 	return token, nil
 }
 
-// authorize applies the API facts' auth rules: an unknown, disabled, expired or not-yet-valid
-// token is 401 code 1000; a token used from outside its IP condition is 403 code 9109; a valid
-// token without the route's permission (on an account it cannot reach it holds none) is 403 code
-// 10000, or 9109 "Unauthorized to access requested resource" on the token routes. A route with no
-// permission (token verify) only needs a valid token.
+// authorize applies the auth rules of FACTS.md, Transport: base URL and auth: an unknown, disabled,
+// expired or not-yet-valid token is 401 code 1000; a token used from outside its IP condition is
+// 403 code 9109; a valid token without the route's permission (on an account it cannot reach it
+// holds none) is 403 code 10000, or 9109 "Unauthorized to access requested resource" on the token
+// routes. A route with no permission (token verify) only needs a valid token.
 func (s *Server) authorize(token string, rt route, c *call) (grant, *apiError) {
 	g, apiErr := s.grantFor(token, rt, c)
 	if apiErr != nil {
@@ -55,7 +56,8 @@ func (s *Server) authorize(token string, rt route, c *call) (grant, *apiError) {
 	return g, nil
 }
 
-// forbiddenFor is the missing-permission answer of a route (API facts, "Transport").
+// forbiddenFor is the missing-permission answer of a route (FACTS.md, Transport: base URL and
+// auth).
 func forbiddenFor(rt route) *apiError {
 	if isTokenRoute(rt.pattern) {
 		return errTokenForbidden
@@ -63,7 +65,7 @@ func forbiddenFor(rt route) *apiError {
 	return errForbidden
 }
 
-// isTokenRoute tells the routes whose missing-permission answer is 9109 (API facts).
+// isTokenRoute tells the routes whose missing-permission answer is 9109 (FACTS.md, Tokens: errors).
 func isTokenRoute(pattern string) bool {
 	return strings.HasPrefix(pattern, "/user/tokens") || strings.HasPrefix(pattern, "/accounts/{account_id}/tokens")
 }
@@ -130,8 +132,8 @@ func (s *Server) tokenByValue(value string) *apiToken {
 }
 
 // authenticateToken applies a stored token's own rules to a request: validity (401 code 1000
-// for disabled, expired or not yet valid, like an unknown token: the API facts' "expired or
-// revoked") and then its IP condition (403 code 9109 "Cannot use the access token from
+// for disabled, expired or not yet valid, like an unknown token; FACTS.md, Transport: base URL
+// and auth) and then its IP condition (403 code 9109 "Cannot use the access token from
 // location: <ip>"). It stamps last_used_on when the token passes.
 func (s *Server) authenticateToken(t *apiToken, r *http.Request) *apiError {
 	now := s.now()

@@ -38,7 +38,7 @@ import (
 //
 // The 5xx answers are Cloudflare envelopes with the mock's internal error code 1002 and a
 // snake_case message: 500 "internal_error" (the same as a failed state save), 502 "bad_gateway",
-// 503 "service_unavailable". The API facts are silent on Cloudflare's own 5xx bodies; a client
+// 503 "service_unavailable" (FACTS.md, Transport: server errors and faults); a client
 // must not depend on them beyond the status.
 //
 // A faulted request is logged with `"fault":"<kind>"` and the status the client received, 0 for a

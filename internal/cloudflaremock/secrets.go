@@ -24,8 +24,8 @@ type secret struct {
 	Seq       uint64    `json:"seq"`
 }
 
-// secretView is a secret as the API returns it (API facts: `{id, store_id, name, comment,
-// scopes, status, created, modified}`). It has no value field, so no route can leak one.
+// secretView is a secret as the API returns it (FACTS.md, Secrets: shape): `{id, store_id, name,
+// comment, scopes, status, created, modified}`. It has no value field, so no route can leak one.
 type secretView struct {
 	ID       string   `json:"id"`
 	StoreID  string   `json:"store_id"`
@@ -55,10 +55,11 @@ func (sec *secret) view() secretView {
 // "Secrets: shape").
 const statusActive = "active"
 
-// Limits from the API facts, "Rules and their errors".
+// Limits (FACTS.md, Secrets: quota and limits).
 const (
 	maxSecretNameLength = 255
-	// maxSecretValueBytes: the API accepts up to 64 KiB (the dashboard's 1,024 bytes is a UI limit).
+	// maxSecretValueBytes: the API accepts up to 64 KiB (the dashboard's 1,024 bytes is a UI
+	// limit).
 	maxSecretValueBytes = 64 << 10
 )
 
@@ -67,8 +68,9 @@ var (
 	knownScopes       = []string{"access", "ai_gateway", "containers", "dex", "websearch", "workers"}
 )
 
-// Errors from the API facts. Where they name no key (a name that breaks the pattern or the
-// length limit, a value too large, an empty list) the key follows the same snake_case style.
+// Errors (FACTS.md, Secrets: errors). Where the first notes named no key (a name that breaks the
+// pattern or the length limit, a value too large, an empty list) the key follows the same
+// snake_case style.
 var (
 	errSecretNotFound      = fail(http.StatusNotFound, 1001, "secret_not_found")
 	errSecretNameExists    = fail(http.StatusConflict, 1003, "secret_name_already_exists")
@@ -82,7 +84,8 @@ var (
 	errSecretValueTooLarge = badRequest("secret_value_too_large")
 	errSecretListEmpty     = badRequest("secret_list_empty")
 	errSecretIDsEmpty      = badRequest("secret_ids_empty")
-	// A PATCH may not rename (API facts); the SDK always sends `name`, so the current name is fine.
+	// A PATCH may not rename; the SDK always sends `name`, so the current name is fine (FACTS.md,
+	// Secrets: update).
 	errSecretRenameNotAllowed = badRequest("secret_rename_not_allowed")
 )
 
@@ -236,9 +239,10 @@ type secretPatch struct {
 	Scopes  *[]string `json:"scopes"`
 }
 
-// patchSecret changes value, comment or scopes (API facts: no rename). `modified` moves when a
-// value is written, even an identical one (Cloudflare cannot compare against a value it does
-// not reveal), and when comment or scopes actually change; an empty patch changes nothing.
+// patchSecret changes value, comment or scopes, never the name (FACTS.md, Secrets: update).
+// `modified` moves when a value is written, even an identical one (Cloudflare cannot compare
+// against a value it does not reveal), and when comment or scopes actually change; an empty patch
+// changes nothing.
 func (s *Server) patchSecret(c *call) (reply, *apiError) {
 	sec, apiErr := s.secretFor(c)
 	if apiErr != nil {
@@ -367,7 +371,8 @@ func (s *Server) duplicateSecret(c *call) (reply, *apiError) {
 	return ok(sec.view()), nil
 }
 
-// quota reports the account's secret quota and usage (API facts: `{"secrets":{"quota","usage"}}`).
+// quota reports the account's secret quota and usage, `{"secrets":{"quota","usage"}}` (FACTS.md,
+// Secrets: quota and limits).
 func (s *Server) quota(c *call) (reply, *apiError) {
 	type usage struct {
 		Quota int `json:"quota"`
@@ -461,7 +466,7 @@ func validateSecretValue(value string) *apiError {
 }
 
 // normaliseScopes checks scopes and returns them sorted without repeats: Cloudflare returns
-// scopes sorted alphabetically (API facts), whatever order they were sent in.
+// scopes sorted alphabetically (FACTS.md, Secrets: shape), whatever order they were sent in.
 func normaliseScopes(scopes []string) ([]string, *apiError) {
 	if len(scopes) == 0 {
 		return nil, errSecretScopesEmpty

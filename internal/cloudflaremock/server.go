@@ -1,6 +1,7 @@
 // Package cloudflaremock is a stateful, in-memory Cloudflare API server for tests and local runs.
-// It answers the Secrets Store routes under /client/v4 the way Cloudflare does, following the
-// project's API facts (cloudflare-api.md, "the API facts" in comments below), and serves a few
+// It answers the Secrets Store, Workers and API token routes under /client/v4 the way Cloudflare
+// does, following FACTS.md beside this file (what Cloudflare does, with sources, and which rules
+// are the mock's own; comments cite its sections as "FACTS.md, <section>"), and serves a few
 // /__mock routes that let a test reset state, read the request log and check which value was
 // written without the API ever returning it.
 //
@@ -43,7 +44,8 @@ const (
 	// DefaultAdminToken holds every permission on the configured account.
 	DefaultAdminToken = "mock-admin-token"
 
-	// defaultSecretsQuota is the beta limit of 100 secrets per account (API facts, "Beta limits").
+	// defaultSecretsQuota is the beta limit of 100 secrets per account (FACTS.md, Secrets: quota
+	// and limits).
 	defaultSecretsQuota = 100
 
 	apiPrefix     = "/client/v4"
@@ -311,10 +313,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	writeReply(w, rep)
 }
 
-// answer routes, authenticates, runs the handler, saves and logs. Routing comes before auth:
-// an unknown path is a 404 with or without a token. The rate limit and injected faults (the
-// verdict) take precedence over all of it, as Cloudflare's edge does; a fault that fails a request after
-// the fact (drop_after, error_after) lets the handler run and save under the lock first, and only
+// answer routes, authenticates, runs the handler, saves and logs. Routing comes before auth: an
+// unknown path is a 404 with or without a token. The rate limit and injected faults (the verdict)
+// take precedence over all of it, as Cloudflare's edge does; a fault that fails a request after the
+// fact (drop_after, error_after) lets the handler run and save under the lock first, and only
 // changes what the client is told.
 func (s *Server) answer(r *http.Request) (reply, *apiError, verdict) {
 	var rt route
@@ -384,7 +386,7 @@ func (s *Server) delay(ctx context.Context) bool {
 }
 
 // readBody reads the whole body whatever its Content-Type: Wrangler sends JSON as text/plain
-// (API facts, "Transport").
+// (FACTS.md, Transport: request bodies).
 func readBody(r *http.Request) ([]byte, *apiError) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	if err != nil {
@@ -408,7 +410,7 @@ const timeFormat = "2006-01-02T15:04:05.000000Z07:00"
 func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
 
 // nextModified is the `modified` time for a change made at now. Clients detect out-of-band
-// changes by `modified` alone (API facts: "the only trace of an out-of-band value change"), so
+// changes by `modified` alone (FACTS.md, Secrets: shape), so
 // when the clock has not moved past the previous value it advances by one microsecond.
 func nextModified(previous, now time.Time) time.Time {
 	if now.After(previous) {

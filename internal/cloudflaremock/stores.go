@@ -16,7 +16,7 @@ type store struct {
 	Seq       uint64    `json:"seq"`
 }
 
-// storeView is a store as the API returns it (API facts: `{id, name, created, modified, account_id}`).
+// storeView is a store as the API returns it (FACTS.md, Stores).
 type storeView struct {
 	ID        string `json:"id"`
 	Name      string `json:"name"`
@@ -35,10 +35,10 @@ func (st *store) view() storeView {
 	}
 }
 
-// maxStoresPerAccount is the beta limit (API facts: "one store per account").
+// maxStoresPerAccount is the beta limit of one store per account (FACTS.md, Stores).
 const maxStoresPerAccount = 1
 
-// maxStoreNameLength mirrors the secret name limit; the API facts give none for stores.
+// maxStoreNameLength mirrors the secret name limit; the sources give none for stores.
 const maxStoreNameLength = 255
 
 var errStoreNotFound = fail(http.StatusNotFound, 1001, "store_not_found")
@@ -57,9 +57,10 @@ type storeRequest struct {
 	Name string `json:"name"`
 }
 
-// createStore accepts both bodies the API facts describe: Wrangler's object `{"name":..}` and
+// createStore accepts both bodies of FACTS.md, Stores: Wrangler's object `{"name":..}` and
 // cloudflare-go v4.6.0's one-element array `[{"name":..}]`. It answers in the same form: the SDK's
-// StoreService.New decodes `result` as a page (an array), Wrangler and plain clients read an object.
+// StoreService.New decodes `result` as a page (an array), Wrangler and plain clients read an
+// object.
 func (s *Server) createStore(c *call) (reply, *apiError) {
 	var requests []storeRequest
 	arrayForm := c.firstJSONByte() == '['

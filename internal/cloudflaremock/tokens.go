@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// API tokens (API facts, "API tokens"): account-owned tokens under /accounts/{account_id}/tokens
+// API tokens (FACTS.md, Tokens): account-owned tokens under /accounts/{account_id}/tokens
 // and user-owned tokens under /user/tokens, with the same shapes. The mock has one user, the
 // owner of the admin token, who is a member of the configured account only.
 //
@@ -21,8 +21,8 @@ import (
 // at whole seconds ("2025-06-01T12:00:00Z"), as Cloudflare writes them for tokens; incoming
 // not_before/expires_on are truncated to the second.
 //
-// Decisions where the API facts are silent (codes and messages are fixed strings, never built
-// from request content):
+// Decisions where the sources are silent (FACTS.md, Tokens: create and update; codes and
+// messages are fixed strings, never built from request content):
 //   - Malformed or wrongly shaped JSON on a token route: 400 code 6007 "Malformed JSON in request
 //     body" (the API gateway's wording), not the Secrets Store's `invalid_json_body`.
 //   - Validation failures: 400 code 1001 with a sentence, the style of Cloudflare's IAM errors
@@ -49,7 +49,7 @@ const (
 )
 
 const (
-	// maxTokenNameLength is the mock's limit; the API facts give none.
+	// maxTokenNameLength is the mock's limit; the sources give none.
 	maxTokenNameLength = 120
 	// tokenValueBytes random bytes encode to the 40 characters of a Cloudflare token value.
 	tokenValueBytes = 30
@@ -92,7 +92,7 @@ var (
 
 func tokenInvalid(message string) *apiError { return fail(http.StatusBadRequest, 1001, message) }
 
-// verifiedMessage is the message of a successful verify (API facts).
+// verifiedMessage is the message of a successful verify (FACTS.md, Tokens: verify and roll).
 var verifiedMessage = errorItem{Code: 10000, Message: "This API Token is valid and active"}
 
 // apiToken is a token as the mock keeps it (and as the state file holds it): never its value.

@@ -333,7 +333,8 @@ func TestTokenLifecycle(t *testing.T) {
 				m.send(http.MethodPut, apiPrefix+base+"/tokens/"+id+"/value", "{}", m.auth()).wantError(t, 404, 1003, "Token not found")
 			}
 
-			// Update: full body; a policy carrying its current id keeps it, one without gets a new one.
+			// Update: full body; a policy carrying its current id keeps it, one without gets a new
+			// one.
 			a := tokens[0]
 			clock.Advance(time.Hour)
 			keep := tkPolicy("allow", tkAccount(account), pgSecretsStoreWrite)
@@ -632,7 +633,8 @@ func TestTokenPermissions(t *testing.T) {
 	}
 
 	t.Run("grant seen by handlers", func(t *testing.T) {
-		// The Workers binding check asks c.grant.allows(permSecretsStoreRead) on the route's account.
+		// The Workers binding check asks c.grant.allows(permSecretsStoreRead) on the route's
+		// account.
 		m.mock.mu.Lock()
 		defer m.mock.mu.Unlock()
 		tok := m.mock.tokenByValue(values["workers deploy"])
@@ -1085,8 +1087,8 @@ func TestTokenSDKCompatibility(t *testing.T) {
 	}
 }
 
-// TestTokenWorkersDeploy runs the API facts' deploy story end to end with real tokens: the
-// Workers binding check sees the token's grant on the account.
+// TestTokenWorkersDeploy runs the deploy of FACTS.md, Workers: the binding check, end to end with
+// real tokens: the Workers binding check sees the token's grant on the account.
 func TestTokenWorkersDeploy(t *testing.T) {
 	m := newMockAPI(t, Config{})
 	account := m.mock.AccountID()

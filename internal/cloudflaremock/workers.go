@@ -1,14 +1,13 @@
 package cloudflaremock
 
-// Workers scripts, following the API facts ("Workers scripts and bindings") and the answers
-// cloudflare-go v4.6.0 decodes (workers/script.go and its neighbours).
+// Workers scripts, following FACTS.md, Workers, and the answers cloudflare-go decodes.
 //
 // Model: a script is a list of versions and a list of deployments. An upload (PUT) and a
 // settings PATCH that touches version settings create a version and deploy it at 100 %; POST
 // .../versions creates a version without deploying it; POST .../deployments points traffic at
 // existing versions. What GET .../settings shows, and what the binding rules resolve `inherit`
 // and text-less `secret_text` against, is the live version: the one carrying the largest share
-// of the newest deployment (the API facts are silent on split deployments).
+// of the newest deployment (FACTS.md, Workers: versions and deployments).
 //
 // Secrets: a `secret_text` binding's text is kept in the version (so in the 0600 state file, like
 // a Secrets Store value) and never leaves the mock: every answer goes through bindingView, which
@@ -38,7 +37,8 @@ const (
 )
 
 const (
-	// mockWorkersSubdomain is the account's workers.dev subdomain (`<script>.mock-account.workers.dev`).
+	// mockWorkersSubdomain is the account's workers.dev subdomain
+	// (`<script>.mock-account.workers.dev`).
 	mockWorkersSubdomain = "mock-account"
 	// mockAuthorEmail stands in for the uploader on versions and deployments: the mock's
 	// tokens belong to no user with an email address.
@@ -47,7 +47,7 @@ const (
 	defaultUsageModel = "standard"
 	// The mock keeps at most this many versions and deployments per script, dropping the
 	// oldest (never a version the newest deployment uses), so the state file stays bounded
-	// across many deploys. The API facts name no limit; 100 is ample for any test.
+	// across many deploys. The sources name no limit; 100 is ample for any test.
 	maxWorkerVersions    = 100
 	maxWorkerDeployments = 100
 	// maxScriptNameLength: Worker names are at most 63 characters (they become a DNS label on
@@ -59,8 +59,9 @@ const (
 // require (a workers.dev hostname label).
 var scriptNamePattern = regexp.MustCompile(`^[a-z0-9_-]+$`)
 
-// Errors. The API facts give 10001, 10007, 10090, 10201 and 10021 (the binding check) with their
-// meaning; the other codes and all messages not quoted there are the mock's choices:
+// Errors (FACTS.md, Workers: scripts, Workers: the binding check): 10001, 10007, 10090, 10201 and
+// 10021 for the binding check come from the first notes; the other codes and all messages not
+// quoted there are the mock's choices:
 //   - 10021 for every other upload validation failure: it is the code Cloudflare uses for
 //     rejected uploads ("could not read content for part metadata", "No such module ...").
 //   - 10016 for a bad Worker name, 10026 for an unreadable JSON body on the plain-JSON routes.
@@ -69,12 +70,12 @@ var scriptNamePattern = regexp.MustCompile(`^[a-z0-9_-]+$`)
 var (
 	errScriptNotFound  = fail(http.StatusNotFound, 10007, "This Worker does not exist on your account.")
 	errServiceNotFound = fail(http.StatusNotFound, 10090, "workers.api.error.service_not_found")
-	// The binding check (API facts): one answer for every cause, so a caller cannot probe which
-	// stores or secrets exist without the permission to read them.
+	// The binding check (FACTS.md, Workers: the binding check): one answer for every cause, so a
+	// caller cannot probe which stores or secrets exist without the permission to read them.
 	errSecretsStoreBinding = fail(http.StatusBadRequest, 10021,
 		"failed to fetch secrets store binding due to authorization error - check deploy permissions and secret scopes")
 	// A settings PATCH without a readable `settings` part: what cloudflare-go v4.6.0's
-	// ScriptAndVersionSettings.Edit form gets (API facts: 400 code 10201).
+	// ScriptAndVersionSettings.Edit form gets (FACTS.md, Workers: settings).
 	errSettingsPart = fail(http.StatusBadRequest, 10201, "could not read content for part settings")
 	errMetadataPart = fail(http.StatusBadRequest, 10021, "could not read content for part metadata")
 	// main_module missing or naming no uploaded part.

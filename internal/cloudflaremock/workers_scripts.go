@@ -9,8 +9,8 @@ import (
 	"slices"
 )
 
-// listScripts answers every script of the account, oldest first. The API facts describe no
-// paging for this list (cloudflare-go decodes it as a single page), so there is no result_info.
+// listScripts answers every script of the account, oldest first, in one page without
+// result_info (FACTS.md, Workers: scripts).
 func (s *Server) listScripts(c *call) (reply, *apiError) {
 	var scripts []*workerScript
 	for _, ws := range s.workerScripts() {
@@ -109,7 +109,8 @@ func (s *Server) listScriptSecrets(c *call) (reply, *apiError) {
 	return ok(views), nil
 }
 
-// getService answers the service view of a script: Wrangler's first deploy call (API facts),
+// getService answers the service view of a script: Wrangler's first deploy call (FACTS.md,
+// Workers: services and Wrangler's deploy),
 // where a 404 with code 10090 tells it the Worker is new. Every script has the one
 // `production` environment.
 func (s *Server) getService(c *call) (reply, *apiError) {

@@ -32,7 +32,8 @@ type settingsPatch struct {
 	Tags               *[]string          `json:"tags"`
 }
 
-// patchScriptSettings applies a multipart PATCH whose `settings` part holds JSON (API facts).
+// patchScriptSettings applies a multipart PATCH whose `settings` part holds JSON (FACTS.md,
+// Workers: settings).
 // `bindings`, when present, replaces the whole list (after resolving `inherit` and text-less
 // `secret_text` entries against the live version; inherit is always strict here, since this
 // route has no bindings_inherit parameter). A change to any version setting (bindings,
@@ -121,9 +122,9 @@ func (s *Server) getScriptLevelSettings(c *call) (reply, *apiError) {
 	return ok(ws.scriptSettingsView()), nil
 }
 
-// patchScriptLevelSettings takes plain JSON (API facts), whatever the Content-Type says
-// (Wrangler sends JSON as text/plain). Bindings are not script-level: a `bindings` field is
-// ignored like any other unknown field.
+// patchScriptLevelSettings takes plain JSON (FACTS.md, Workers: settings), whatever the
+// Content-Type says (Wrangler sends JSON as text/plain). Bindings are not script-level: a
+// `bindings` field is ignored like any other unknown field.
 func (s *Server) patchScriptLevelSettings(c *call) (reply, *apiError) {
 	ws, apiErr := s.scriptFor(c)
 	if apiErr != nil {

@@ -5,13 +5,14 @@ package cloudflaremock
 import "encoding/json"
 
 // getAccountSubdomain answers the account's workers.dev subdomain. The mock has one fixed
-// subdomain; the API facts only need it to exist.
+// subdomain (FACTS.md, Workers: subdomains).
 func (s *Server) getAccountSubdomain(_ *call) (reply, *apiError) {
 	return ok(map[string]string{"subdomain": mockWorkersSubdomain}), nil
 }
 
 // getScriptSubdomain: a new script starts with workers.dev and previews off, which is why
-// Wrangler's deploy (API facts) follows its GET with a POST `{"enabled":true}`.
+// Wrangler's deploy (FACTS.md, Workers: services and Wrangler's deploy) follows its GET with a POST
+// `{"enabled":true}`.
 func (s *Server) getScriptSubdomain(c *call) (reply, *apiError) {
 	ws, apiErr := s.scriptFor(c)
 	if apiErr != nil {

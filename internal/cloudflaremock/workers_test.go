@@ -186,7 +186,8 @@ func secretsStoreBinding(name, storeID, secretName string) string { //nolint:unp
 // ---- tests ----
 
 // TestWorkersWranglerDeploy replays a Wrangler 4 deploy of a new module Worker with a
-// secrets_store_secret binding, in the order the API facts give, then reads the binding back.
+// secrets_store_secret binding, in the order of FACTS.md, Workers: services and Wrangler's deploy,
+// then reads the binding back.
 func TestWorkersWranglerDeploy(t *testing.T) {
 	m := newMockAPI(t, Config{})
 	storeID := m.createStore()
@@ -336,7 +337,8 @@ func TestWorkersSettingsPart(t *testing.T) {
 	if after := m.settings("w"); !reflect.DeepEqual(before, after) {
 		t.Errorf("a refused PATCH changed settings: %v -> %v", before, after)
 	}
-	// The SDK's own form has no `settings` part (API facts): it gets the same answer.
+	// The SDK's own form has no `settings` part (FACTS.md, Workers: settings): it gets the same
+	// answer.
 	client := sdkClient(m)
 	_, err := client.Workers.Scripts.ScriptAndVersionSettings.Edit(context.Background(), "w", workers.ScriptScriptAndVersionSettingEditParams{
 		AccountID: cloudflare.F(m.mock.AccountID()),

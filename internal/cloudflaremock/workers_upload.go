@@ -11,9 +11,8 @@ import (
 	"slices"
 )
 
-// uploadMetadata is the `metadata` part of an upload (API facts: main_module,
-// compatibility_date, compatibility_flags, bindings, keep_bindings), plus the other fields
-// Wrangler may send. Unknown fields are ignored.
+// uploadMetadata is the `metadata` part of an upload (FACTS.md, Workers: scripts). Unknown fields
+// are ignored.
 type uploadMetadata struct {
 	MainModule         string            `json:"main_module"`
 	CompatibilityDate  string            `json:"compatibility_date"`
@@ -38,9 +37,10 @@ type parsedUpload struct {
 
 func (u parsedUpload) applyScriptLevel(ws *workerScript) { u.scriptLevel.apply(ws) }
 
-// parseUpload validates the parts of a multipart upload against the script it replaces (nil for a new one)
-// and changes nothing. Order (after the multipart shape, checked by the caller): metadata part, modules, main_module, bindings
-// (shape, names, inherit, secret_text), then the Secrets Store binding check.
+// parseUpload validates the parts of a multipart upload against the script it replaces (nil for a
+// new one) and changes nothing. Order (after the multipart shape, checked by the caller): metadata
+// part, modules, main_module, bindings (shape, names, inherit, secret_text), then the Secrets Store
+// binding check.
 //
 // A module's name is its part's filename, or the part's name when it has no filename: Wrangler
 // sends both, equal; the API documents main_module as naming a part. Every part other than
@@ -150,7 +150,7 @@ func parseBinding(raw json.RawMessage) (parsedBinding, bool) {
 }
 
 // resolveBindings turns a requested bindings list into the list to store, given the current
-// version's bindings. Rules (API facts, and the mock's choices where they are silent):
+// version's bindings. Rules (FACTS.md, Workers: bindings, with the mock's choices):
 //   - every entry is an object with a string name and type; names are unique in the request;
 //   - `{"type":"inherit","name":X}` becomes current binding X exactly as it is (text included
 //     for a secret_text); when X does not exist it is an error if strict, else dropped;
@@ -232,11 +232,12 @@ func resolveBindings(requested, current []json.RawMessage, strictInherit bool, k
 }
 
 // checkSecretsStoreBindings is the binding check Cloudflare runs at upload and settings time
-// (API facts). For every secrets_store_secret binding of the version about to be created:
+// (FACTS.md, Workers: the binding check). For every secrets_store_secret binding of the version
+// about to be created:
 //
 //  1. the caller's token must hold Workers Scripts Write AND Account Secrets Store Read on
-//     this account (Cloudflare staff say some accounts need Secrets Store Write; the API facts
-//     say follow the Read rule);
+//     this account (Cloudflare staff say some accounts need Secrets Store Write; the mock
+//     follows the Read rule);
 //  2. the store (`store_id`) must exist on this account;
 //  3. a secret named `secret_name` must exist in that store;
 //  4. that secret's scopes must include `workers`.

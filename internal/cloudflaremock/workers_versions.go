@@ -18,7 +18,8 @@ func (s *Server) listDeployments(c *call) (reply, *apiError) {
 	return ok(map[string][]deploymentView{"deployments": ws.deploymentViews()}), nil
 }
 
-// listDeploymentsByScript is the older route Wrangler may still call (API facts). The mock
+// listDeploymentsByScript is the older route Wrangler may still call (FACTS.md, Workers:
+// versions and deployments). The mock
 // answers it with `latest` (the live deployment) and `items` (all of them, newest first), in the
 // same deployment shape as the newer route.
 func (s *Server) listDeploymentsByScript(c *call) (reply, *apiError) {
@@ -89,7 +90,7 @@ func (s *Server) listVersions(c *call) (reply, *apiError) {
 
 // uploadVersion is `wrangler versions upload`: the same multipart form and rules as the script
 // upload, creating a version without deploying it. The script must exist (the mock's choice:
-// a version belongs to a Worker, and the API facts have Wrangler use this route on existing
+// a version belongs to a Worker, and Wrangler uses this route on existing
 // Workers only).
 func (s *Server) uploadVersion(c *call) (reply, *apiError) {
 	parts, apiErr := c.formParts()

@@ -207,7 +207,8 @@ func (v *workerVersion) view(withResources bool) versionView {
 }
 
 // bindingViews returns bindings as stored, except that a secret_text binding loses its `text`:
-// Cloudflare reads secret_text back without its value (API facts), and so does the mock, on
+// Cloudflare reads secret_text back without its value (FACTS.md, Workers: bindings), and so does
+// the mock, on
 // every route.
 func bindingViews(bindings []json.RawMessage) []json.RawMessage {
 	views := make([]json.RawMessage, 0, len(bindings))

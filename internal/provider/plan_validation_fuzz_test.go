@@ -30,7 +30,7 @@ import (
 
 const (
 	fuzzPlanSecretName   = "fuzz_bound_secret"
-	fuzzWorkersWriteID   = "e086da7e2179491d91ee5f35b3ca210a" // "Workers Scripts Write" (API facts)
+	fuzzWorkersWriteID   = "e086da7e2179491d91ee5f35b3ca210a" // "Workers Scripts Write" (cloudflaremock/FACTS.md)
 	fuzzPlanFieldsNumber = 9
 )
 
