@@ -80,7 +80,7 @@ func TestContract(t *testing.T) {
 	for _, row := range rows {
 		c.run(row)
 	}
-	t.Logf("%d routes and answers, %d shape checks", len(rows), c.checks)
+	t.Logf("%d routes and answers checked, about %d JSON fields", len(rows), c.checks)
 }
 
 var placeholder = regexp.MustCompile(`\{[a-z0-9_]+\}`)
