@@ -97,11 +97,10 @@ func TestDeleteBatcherFailingItemFailsOnlyItsCaller(t *testing.T) {
 		}
 		wg.Wait()
 		for i, id := range ids {
-			if want := error(nil); id == "BAD" {
-				if !errors.Is(errs[i], forbidden) {
-					t.Errorf("BAD: err = %v, want its own 403", errs[i])
-				}
-			} else if errs[i] != want {
+			switch {
+			case id == "BAD" && !errors.Is(errs[i], forbidden):
+				t.Errorf("BAD: err = %v, want its own 403", errs[i])
+			case id != "BAD" && errs[i] != nil:
 				t.Errorf("%s: err = %v, want none", id, errs[i])
 			}
 		}

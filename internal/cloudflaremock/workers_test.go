@@ -277,14 +277,6 @@ func TestWorkersWranglerDeploy(t *testing.T) {
 	}
 }
 
-func uuidFromString(v any) (string, error) {
-	s, _ := v.(string)
-	if !isUUID(s) {
-		return "", fmt.Errorf("%v is not a UUID", v)
-	}
-	return s, nil
-}
-
 func isUUID(s string) bool { return len(s) == 36 && strings.Count(s, "-") == 4 }
 
 // TestWorkersMultipartRequired: the upload, settings and version routes refuse anything but
