@@ -215,6 +215,9 @@ func (r *deployTokenResource) Create(ctx context.Context, req resource.CreateReq
 func (r *deployTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state deployTokenModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// Set before anything else: the framework wants an identity even when Read finds the object
+	// gone and removes it from state (it cannot change during the object's life anyway).
+	setIdentity(ctx, resp.Identity, state.identity(), &resp.Diagnostics)
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
@@ -238,7 +241,6 @@ func (r *deployTokenResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	resp.Diagnostics.Append(state.fill(ctx, r.data, token)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-	setIdentity(ctx, resp.Identity, state.identity(), &resp.Diagnostics)
 }
 
 func (r *deployTokenResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

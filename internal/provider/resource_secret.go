@@ -226,6 +226,9 @@ func (r *secretResource) Create(ctx context.Context, req resource.CreateRequest,
 func (r *secretResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state secretModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// Set before anything else: the framework wants an identity even when Read finds the object
+	// gone and removes it from state (it cannot change during the object's life anyway).
+	setIdentity(ctx, resp.Identity, state.identity(), &resp.Diagnostics)
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
@@ -246,7 +249,6 @@ func (r *secretResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	resp.Diagnostics.Append(state.fill(ctx, secret)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-	setIdentity(ctx, resp.Identity, state.identity(), &resp.Diagnostics)
 }
 
 func (r *secretResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

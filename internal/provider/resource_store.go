@@ -139,6 +139,9 @@ func (r *storeResource) explainStoreLimit(ctx context.Context, accountID string,
 func (r *storeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state storeModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// Set before anything else: the framework wants an identity even when Read finds the object
+	// gone and removes it from state (it cannot change during the object's life anyway).
+	setIdentity(ctx, resp.Identity, state.identity(), &resp.Diagnostics)
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
@@ -155,7 +158,6 @@ func (r *storeResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	}
 	state.fill(store)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-	setIdentity(ctx, resp.Identity, state.identity(), &resp.Diagnostics)
 }
 
 // Update only changes force_destroy, which lives in state alone; everything else replaces.

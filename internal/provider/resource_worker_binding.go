@@ -145,6 +145,9 @@ func (r *workerBindingResource) Create(ctx context.Context, req resource.CreateR
 func (r *workerBindingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state workerBindingModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// Set before anything else: the framework wants an identity even when Read finds the object
+	// gone and removes it from state (it cannot change during the object's life anyway).
+	setIdentity(ctx, resp.Identity, state.identity(), &resp.Diagnostics)
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
@@ -169,7 +172,6 @@ func (r *workerBindingResource) Read(ctx context.Context, req resource.ReadReque
 	state.SecretName = types.StringValue(bindings[i].SecretName)
 	state.ID = state.importID()
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-	setIdentity(ctx, resp.Identity, state.identity(), &resp.Diagnostics)
 }
 
 func (r *workerBindingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
