@@ -23,10 +23,23 @@ var (
 	_ resource.ResourceWithIdentity = (*deployTokenResource)(nil)
 )
 
-// storeIdentity names a store: a store cannot be renamed, and its id is all Cloudflare needs.
-type storeIdentity struct {
+// accountObjectIdentity names a store or a deploy token: the account and the object's id, all
+// Cloudflare needs. A store cannot be renamed; a token's name and policies change in place.
+type accountObjectIdentity struct {
 	AccountID types.String `tfsdk:"account_id"`
 	ID        types.String `tfsdk:"id"`
+}
+
+// parseAccountObjectID reads the string import id <account_id>/<id>; idName names the second
+// part in the error that explains the form.
+func parseAccountObjectID(idName string) func(string) (accountObjectIdentity, error) {
+	return func(id string) (accountObjectIdentity, error) {
+		parts, err := splitImportID(id, "account_id", idName)
+		if err != nil {
+			return accountObjectIdentity{}, err
+		}
+		return accountObjectIdentity{AccountID: types.StringValue(parts[0]), ID: types.StringValue(parts[1])}, nil
+	}
 }
 
 // secretIdentity names a secret by what people know (its store and name, which Cloudflare
@@ -39,6 +52,22 @@ type secretIdentity struct {
 	ID        types.String `tfsdk:"id"`
 }
 
+// parseSecretImportID reads <account_id>/<store_id>/<secret_id or name>. A reference shaped like
+// an id is tried as an id first (findSecret falls back to the name).
+func parseSecretImportID(id string) (secretIdentity, error) {
+	parts, err := splitImportID(id, "account_id", "store_id", "secret_id or name")
+	if err != nil {
+		return secretIdentity{}, err
+	}
+	identity := secretIdentity{AccountID: types.StringValue(parts[0]), StoreID: types.StringValue(parts[1])}
+	if accountIDPattern.MatchString(parts[2]) {
+		identity.ID = types.StringValue(parts[2])
+	} else {
+		identity.Name = types.StringValue(parts[2])
+	}
+	return identity, nil
+}
+
 // workerBindingIdentity names the binding slot env.<name> of a Worker. What it points at
 // (store_id, secret_name) changes in place, so it is not part of the identity.
 type workerBindingIdentity struct {
@@ -47,10 +76,15 @@ type workerBindingIdentity struct {
 	Name       types.String `tfsdk:"name"`
 }
 
-// deployTokenIdentity names a token by its id: its name and policies change in place.
-type deployTokenIdentity struct {
-	AccountID types.String `tfsdk:"account_id"`
-	ID        types.String `tfsdk:"id"`
+// parseWorkerBindingImportID reads <account_id>/<script_name>/<binding_name>.
+func parseWorkerBindingImportID(id string) (workerBindingIdentity, error) {
+	parts, err := splitImportID(id, "account_id", "script_name", "binding_name")
+	if err != nil {
+		return workerBindingIdentity{}, err
+	}
+	return workerBindingIdentity{
+		AccountID: types.StringValue(parts[0]), ScriptName: types.StringValue(parts[1]), Name: types.StringValue(parts[2]),
+	}, nil
 }
 
 func identityAccountID() identityschema.StringAttribute {
@@ -101,12 +135,13 @@ func (r *deployTokenResource) IdentitySchema(_ context.Context, _ resource.Ident
 	}}
 }
 
-func (i *storeIdentity) account() *types.String         { return &i.AccountID }
+func (i *accountObjectIdentity) account() *types.String { return &i.AccountID }
 func (i *secretIdentity) account() *types.String        { return &i.AccountID }
 func (i *workerBindingIdentity) account() *types.String { return &i.AccountID }
-func (i *deployTokenIdentity) account() *types.String   { return &i.AccountID }
 
-func (m storeModel) identity() storeIdentity { return storeIdentity{AccountID: m.AccountID, ID: m.ID} }
+func (m storeModel) identity() accountObjectIdentity {
+	return accountObjectIdentity{AccountID: m.AccountID, ID: m.ID}
+}
 
 func (m secretModel) identity() secretIdentity {
 	return secretIdentity{AccountID: m.AccountID, StoreID: m.StoreID, Name: m.Name, ID: m.ID}
@@ -116,8 +151,8 @@ func (m workerBindingModel) identity() workerBindingIdentity {
 	return workerBindingIdentity{AccountID: m.AccountID, ScriptName: m.ScriptName, Name: m.Name}
 }
 
-func (m deployTokenModel) identity() deployTokenIdentity {
-	return deployTokenIdentity{AccountID: m.AccountID, ID: m.ID}
+func (m deployTokenModel) identity() accountObjectIdentity {
+	return accountObjectIdentity{AccountID: m.AccountID, ID: m.ID}
 }
 
 // setIdentity records the identity of the object a response describes. The framework hands a

@@ -155,8 +155,8 @@ resource "cfsecrets_secret" "imported" {
   scopes   = ["workers"]
 }
 `,
-				PlanOnly:        true,
-				ExpectError:     errorSaying(tc.want...),
+				PlanOnly:    true,
+				ExpectError: errorSaying(tc.want...),
 			}))
 		})
 	}

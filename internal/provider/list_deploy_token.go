@@ -91,9 +91,7 @@ func (r *deployTokenListResource) isDeployToken(ctx context.Context, accountID s
 		return false, nil
 	}
 	policy := token.Policies[0]
-	var scope string
-	if policy.Effect != "allow" || len(policy.Resources) != 1 ||
-		json.Unmarshal(policy.Resources[cfclient.AccountResource(accountID)], &scope) != nil || scope != "*" {
+	if policy.Effect != "allow" || !coversExactlyTheAccount(policy, accountID) {
 		return false, nil
 	}
 	ids := make([]string, 0, len(policy.PermissionGroups))
@@ -105,4 +103,12 @@ func (r *deployTokenListResource) isDeployToken(ctx context.Context, accountID s
 		return false, err
 	}
 	return slices.Contains(names, permWorkersScriptsWrite) && slices.Contains(names, permSecretsStoreRead), nil
+}
+
+// coversExactlyTheAccount reports whether a policy's resources are this account as a whole
+// (`com.cloudflare.api.account.<id>` = `*`) and nothing else: no zones, no other account.
+func coversExactlyTheAccount(policy cfclient.TokenPolicy, accountID string) bool {
+	raw, ok := policy.Resources[cfclient.AccountResource(accountID)]
+	var scope string
+	return ok && len(policy.Resources) == 1 && json.Unmarshal(raw, &scope) == nil && scope == "*"
 }

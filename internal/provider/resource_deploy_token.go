@@ -290,13 +290,7 @@ func (r *deployTokenResource) Delete(ctx context.Context, req resource.DeleteReq
 // permissions beyond the deploy pair become extra_permissions, so a configuration that lists
 // them plans no change.
 func (r *deployTokenResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	identity, ok := importedIdentity(ctx, req, r.data, &resp.Diagnostics, func(id string) (deployTokenIdentity, error) {
-		parts, err := splitImportID(id, "account_id", "token_id")
-		if err != nil {
-			return deployTokenIdentity{}, err
-		}
-		return deployTokenIdentity{AccountID: types.StringValue(parts[0]), ID: types.StringValue(parts[1])}, nil
-	})
+	identity, ok := importedIdentity(ctx, req, r.data, &resp.Diagnostics, parseAccountObjectID("token_id"))
 	if !ok {
 		return
 	}

@@ -322,22 +322,6 @@ func (r *secretResource) ImportState(ctx context.Context, req resource.ImportSta
 	setIdentity(ctx, resp.Identity, model.identity(), &resp.Diagnostics)
 }
 
-// parseSecretImportID reads <account_id>/<store_id>/<secret_id or name>. A reference shaped like
-// an id is tried as an id first (findSecret falls back to the name).
-func parseSecretImportID(id string) (secretIdentity, error) {
-	parts, err := splitImportID(id, "account_id", "store_id", "secret_id or name")
-	if err != nil {
-		return secretIdentity{}, err
-	}
-	identity := secretIdentity{AccountID: types.StringValue(parts[0]), StoreID: types.StringValue(parts[1])}
-	if accountIDPattern.MatchString(parts[2]) {
-		identity.ID = types.StringValue(parts[2])
-	} else {
-		identity.Name = types.StringValue(parts[2])
-	}
-	return identity, nil
-}
-
 // findSecret finds the secret an import names: by id (which must then carry the name given, if
 // any), else by exact name. An id that is no secret of the store is tried as a name, since a
 // name may look like an id.

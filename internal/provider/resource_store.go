@@ -192,13 +192,7 @@ func (r *storeResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 
 // ImportState accepts <account_id>/<store_id>, or an identity.
 func (r *storeResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	identity, ok := importedIdentity(ctx, req, r.data, &resp.Diagnostics, func(id string) (storeIdentity, error) {
-		parts, err := splitImportID(id, "account_id", "store_id")
-		if err != nil {
-			return storeIdentity{}, err
-		}
-		return storeIdentity{AccountID: types.StringValue(parts[0]), ID: types.StringValue(parts[1])}, nil
-	})
+	identity, ok := importedIdentity(ctx, req, r.data, &resp.Diagnostics, parseAccountObjectID("store_id"))
 	if !ok {
 		return
 	}

@@ -209,15 +209,7 @@ func (r *workerBindingResource) Delete(ctx context.Context, req resource.DeleteR
 
 // ImportState accepts <account_id>/<script_name>/<binding_name>, or an identity.
 func (r *workerBindingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	identity, ok := importedIdentity(ctx, req, r.data, &resp.Diagnostics, func(id string) (workerBindingIdentity, error) {
-		parts, err := splitImportID(id, "account_id", "script_name", "binding_name")
-		if err != nil {
-			return workerBindingIdentity{}, err
-		}
-		return workerBindingIdentity{
-			AccountID: types.StringValue(parts[0]), ScriptName: types.StringValue(parts[1]), Name: types.StringValue(parts[2]),
-		}, nil
-	})
+	identity, ok := importedIdentity(ctx, req, r.data, &resp.Diagnostics, parseWorkerBindingImportID)
 	if !ok {
 		return
 	}
