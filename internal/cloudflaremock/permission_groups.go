@@ -37,12 +37,12 @@ func (pg *permissionGroup) view() permissionGroupView {
 
 // permissionGroups is the catalogue, sorted by name at start-up.
 //
-// IDs: the five groups of the API facts ("Permission groups") carry Cloudflare's real ids, and
+// IDs: the five groups FACTS.md, Tokens: permission groups names carry the ids given there, and
 // "Zone Write" and "DNS Write" carry the ids seen in public Cloudflare API examples. Every other
 // id below was made up for the mock (random 32-hex): it is NOT Cloudflare's id for that group.
 // Clients must look groups up by name (as real configurations should) rather than hard-code ids.
 var permissionGroups = sortedGroups([]*permissionGroup{
-	// Real ids (API facts).
+	// Ids from FACTS.md, Tokens: permission groups.
 	{ID: "e086da7e2179491d91ee5f35b3ca210a", Name: "Workers Scripts Write", Scopes: []string{scopeAccount},
 		grants: []string{permWorkersScriptsRead, permWorkersScriptsWrite}},
 	{ID: "1a71c399035b4950a1bd1466bbe4f420", Name: "Workers Scripts Read", Scopes: []string{scopeAccount},
