@@ -104,10 +104,10 @@ type workspaceSetup struct {
 	providers []tfcli.LocalProvider // run through dev_overrides
 }
 
-// WithLocalProvider makes the CLI run one more locally built provider, a stand-in for source
-// (e.g. "cloudflare/cloudflare") whose terraform-provider-<type> executable is in dir, through
-// dev_overrides like the provider under test: no `init`, no registry.
-func WithLocalProvider(source, dir string) WorkspaceOption {
+// WithProvider installs another provider: source (namespace/type, e.g. "cloudflare/cloudflare")
+// is served by the terraform-provider-<type> binary in dir, the way this provider is
+// (dev_overrides at the CLI's registry host: no `init`, no registry).
+func WithProvider(source, dir string) WorkspaceOption {
 	return func(setup *workspaceSetup) {
 		setup.providers = append(setup.providers, tfcli.LocalProvider{Source: source, Dir: dir})
 	}

@@ -10,6 +10,10 @@ import (
 	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cfsecretstest"
 )
 
+// TestMain gives the tests the CLI environment of every package that runs the CLI
+// (cfsecretstest.Main): requireTerraform runs plugin-testing.
+func TestMain(m *testing.M) { cfsecretstest.Main(m) }
+
 // TestDemo runs `make demo` end to end: the real terraform CLI, the provider built from this
 // checkout, the mock API. Every step checks itself, so the demo's error is the test's failure.
 func TestDemo(t *testing.T) {
