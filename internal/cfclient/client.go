@@ -46,6 +46,9 @@ type Client struct {
 	scriptBindings sharedLoads[[]Binding]         // by account/script
 	accountTokens  sharedLoads[map[string]Token]  // by account, tokens by id
 	secretCreates  createBatcher
+	// made holds the ids of what this client created or adopted, which a create whose outcome
+	// was unknown never adopts again.
+	made madeObjects
 }
 
 // New builds a Client. The SDK's own retry loop is switched off because it sleeps without
