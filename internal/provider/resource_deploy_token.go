@@ -83,8 +83,9 @@ func (r *deployTokenResource) Schema(ctx context.Context, _ resource.SchemaReque
 				Validators:          []validator.String{tokenTimeValidator{}},
 			},
 			"expires_on": schema.StringAttribute{
-				MarkdownDescription: "RFC 3339 time, in whole seconds as Cloudflare keeps it, at which the token stops working. It must be " +
-					"in the future when the token is created or changed. An expired token is planned for re-creation.",
+				MarkdownDescription: "RFC 3339 time, in whole seconds as Cloudflare keeps it, at which the token stops working. A time " +
+					"in the past is refused at plan time (the token would be created expired). An expired token is planned for " +
+					"re-creation, which then needs a new `expires_on`.",
 				Optional:   true,
 				Validators: []validator.String{tokenTimeValidator{}},
 			},

@@ -147,7 +147,7 @@ func (r *secretResource) Configure(_ context.Context, req resource.ConfigureRequ
 // in-place update that puts the configured value back, and a warning explains why.
 func (r *secretResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	planAccountID(ctx, r.data, req, resp)
-	if resp.Diagnostics.HasError() || r.data == nil {
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	var plan, state secretModel
@@ -195,7 +195,7 @@ func (r *secretResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 // when the store already holds a secret of that name: unless it is this resource's own (a
 // replacement after terraform taint), the apply will refuse to take it over.
 func (r *secretResource) checkCreate(ctx context.Context, req resource.ModifyPlanRequest, plan secretModel, diags *diag.Diagnostics) {
-	if !allKnown(plan.AccountID, plan.StoreID, plan.Name) {
+	if r.data == nil || !allKnown(plan.AccountID, plan.StoreID, plan.Name) {
 		return
 	}
 	object := plan.remoteObject()
@@ -218,6 +218,9 @@ func (r *secretResource) checkCreate(ctx context.Context, req resource.ModifyPla
 // warnIfBound warns, when a plan deletes a secret or takes its `workers` scope away, about every
 // Worker binding that still reads it: the Worker's next deploy would fail.
 func (r *secretResource) warnIfBound(ctx context.Context, state secretModel, change string, diags *diag.Diagnostics) {
+	if r.data == nil {
+		return
+	}
 	bindings, err := r.data.client.StoreBindings(ctx, state.AccountID.ValueString(), state.StoreID.ValueString())
 	if err != nil {
 		tflog.Debug(ctx, "could not look for Workers that bind the secret", map[string]any{"error": err.Error()})

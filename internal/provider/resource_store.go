@@ -102,7 +102,7 @@ func (r *storeResource) Configure(_ context.Context, req resource.ConfigureReque
 func (r *storeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	planAccountID(ctx, r.data, req, resp)
 	if resp.Diagnostics.HasError() || r.data == nil {
-		return
+		return // every check below needs the client
 	}
 	var plan, state storeModel
 	if !req.Plan.Raw.IsNull() {
