@@ -1,69 +1,80 @@
 package cfclient
 
 import (
-	"cmp"
 	"context"
+	"errors"
 	"sync"
 	"time"
 )
 
 const (
-	// batchWindow is how long a create waits for others to join when none came just before it:
-	// short enough that a lone create is not noticeably delayed.
+	// batchWindow is how long an item (a create, a delete) waits for others to join when none
+	// came just before it: short enough that a lone one is not noticeably delayed.
 	batchWindow = 5 * time.Millisecond
 	// streamWindow is the longest a batch waits, after the previous batch of its store finished,
-	// for as many creates as Terraform runs at once. In an apply of many secrets Terraform
-	// starts each create as an earlier one finishes, spread out by its own work between them
+	// for as many items as Terraform runs at once. In an apply (or destroy) of many secrets
+	// Terraform starts each create as an earlier one finishes, spread out by its own work between them
 	// (about 17 a second at N = 1,000 on the benchmark machine): a batch that went out at once
 	// would carry one or two, and the apply would spend Cloudflare's 1,200 requests per 5 minutes
 	// on them. Waiting costs no wall time while Terraform has free parallelism to start other work.
 	streamWindow = 400 * time.Millisecond
-	// streamGap is how soon after a batch finished a create counts as part of the same stream.
+	// streamGap is how soon after a batch finished an item counts as part of the same stream.
 	streamGap = 50 * time.Millisecond
 	// terraformParallelism is Terraform's default -parallelism: a stream is first expected to
-	// have this many creates outstanding at once.
+	// have this many items outstanding at once.
 	terraformParallelism = 10
-	// maxBatch is the most secrets one bulk create carries (the account quota is 100).
+	// maxBatch is the most items one bulk request carries (the account quota is 100 secrets).
 	maxBatch = 100
 )
 
-// createBatcher turns secret creates for one store into bulk POSTs: Terraform creates up to ten
-// resources at a time, and the API takes an array. Each store has at most one POST in flight;
-// creates that arrive meanwhile (also while it waits for the rate limiter) join the next one, so
-// when the client must slow down, batches grow instead of requests piling up.
-type createBatcher struct {
-	sendRequest func(ctx context.Context, accountID, storeID string, secrets []NewSecret) ([]Secret, error)
+// batcher turns single operations on one store's secrets (creates, deletes) into bulk requests:
+// Terraform works on up to ten resources at a time, and the API takes an array. Each store has at
+// most one bulk request in flight; operations that arrive meanwhile (also while it waits for the
+// rate limiter) join the next one, so when the client must slow down, batches grow instead of
+// requests piling up. In is what a caller asks for, Out what it gets back.
+type batcher[In, Out any] struct {
+	// sendBatch sends one bulk request; on success it answers one Out per In, in order.
+	sendBatch func(ctx context.Context, accountID, storeID string, items []In) ([]Out, error)
+	// sendOne sends one item on its own: for a lone item, and for each item of a batch Cloudflare
+	// refused as a whole. Nil means a bulk request of one.
+	sendOne func(ctx context.Context, accountID, storeID string, item In) (Out, error)
 
 	mu     sync.Mutex
-	queues map[string]*createQueue
+	queues map[string]*batchQueue[In, Out]
 }
 
-// createQueue is one store's creates; it stays in the map so the next stream can see the last.
-type createQueue struct {
+// createBatcher batches secret creates into bulk POSTs (Client.CreateSecret).
+type createBatcher = batcher[NewSecret, Secret]
+
+// deleteBatcher batches secret deletes into bulk DELETEs (Client.DeleteSecret).
+type deleteBatcher = batcher[string, struct{}]
+
+// batchQueue is one store's operations; it stays in the map so the next stream can see the last.
+type batchQueue[In, Out any] struct {
 	accountID, storeID string
-	waiting            []pendingCreate
-	firstArrived       time.Time     // when the oldest waiting create arrived
-	arrived            chan struct{} // wakes the sender when a create joins
+	waiting            []pendingItem[In, Out]
+	firstArrived       time.Time     // when the oldest waiting item arrived
+	arrived            chan struct{} // wakes the sender when an item joins
 	sending            bool          // a sender goroutine is running
 	lastDone           time.Time     // when the previous batch was answered
-	outstanding        int           // creates not yet answered
-	parallelism        int           // how many creates Terraform has outstanding at most, as seen in this stream
+	outstanding        int           // items not yet answered
+	parallelism        int           // how many items Terraform has outstanding at most, as seen in this stream
 }
 
-type pendingCreate struct {
-	secret NewSecret
-	result chan createResult
+type pendingItem[In, Out any] struct {
+	item   In
+	result chan itemResult[Out]
 }
 
-type createResult struct {
-	secret Secret
-	err    error
+type itemResult[Out any] struct {
+	out Out
+	err error
 }
 
-// create queues a secret for its store's next batch and waits for its own result: a failure
-// of one secret never becomes another secret's error.
-func (b *createBatcher) create(ctx context.Context, accountID, storeID string, secret NewSecret) (Secret, error) {
-	result := make(chan createResult, 1)
+// add queues an item for its store's next batch and waits for its own result: a failure of one
+// item never becomes another item's error.
+func (b *batcher[In, Out]) add(ctx context.Context, accountID, storeID string, item In) (Out, error) {
+	result := make(chan itemResult[Out], 1)
 	b.mu.Lock()
 	q := b.queue(accountID, storeID)
 	now := time.Now()
@@ -73,7 +84,7 @@ func (b *createBatcher) create(ctx context.Context, accountID, storeID string, s
 	if q.outstanding == 0 && now.Sub(q.lastDone) > streamGap {
 		q.parallelism = terraformParallelism // a new stream
 	}
-	q.waiting = append(q.waiting, pendingCreate{secret: secret, result: result})
+	q.waiting = append(q.waiting, pendingItem[In, Out]{item: item, result: result})
 	q.outstanding++
 	q.parallelism = max(q.parallelism, q.outstanding)
 	if !q.sending {
@@ -89,27 +100,28 @@ func (b *createBatcher) create(ctx context.Context, accountID, storeID string, s
 
 	select {
 	case r := <-result:
-		return r.secret, r.err
+		return r.out, r.err
 	case <-ctx.Done():
-		return Secret{}, ctx.Err()
+		var zero Out
+		return zero, ctx.Err()
 	}
 }
 
-func (b *createBatcher) queue(accountID, storeID string) *createQueue {
+func (b *batcher[In, Out]) queue(accountID, storeID string) *batchQueue[In, Out] {
 	key := accountID + "/" + storeID
 	if b.queues == nil {
-		b.queues = map[string]*createQueue{}
+		b.queues = map[string]*batchQueue[In, Out]{}
 	}
 	q, ok := b.queues[key]
 	if !ok {
-		q = &createQueue{accountID: accountID, storeID: storeID, arrived: make(chan struct{}, 1)}
+		q = &batchQueue[In, Out]{accountID: accountID, storeID: storeID, arrived: make(chan struct{}, 1)}
 		b.queues[key] = q
 	}
 	return q
 }
 
 // sendAll sends the store's batches one after another until none is waiting.
-func (b *createBatcher) sendAll(ctx context.Context, q *createQueue) {
+func (b *batcher[In, Out]) sendAll(ctx context.Context, q *batchQueue[In, Out]) {
 	for {
 		batch := b.nextBatch(q)
 		if batch == nil {
@@ -123,8 +135,8 @@ func (b *createBatcher) sendAll(ctx context.Context, q *createQueue) {
 	}
 }
 
-// nextBatch waits until the waiting creates make a batch and takes them; nil when none wait.
-func (b *createBatcher) nextBatch(q *createQueue) []pendingCreate {
+// nextBatch waits until the waiting items make a batch and takes them; nil when none wait.
+func (b *batcher[In, Out]) nextBatch(q *batchQueue[In, Out]) []pendingItem[In, Out] {
 	for {
 		b.mu.Lock()
 		if len(q.waiting) == 0 {
@@ -157,50 +169,63 @@ func (b *createBatcher) nextBatch(q *createQueue) []pendingCreate {
 	}
 }
 
-// batchEnd is when the waiting creates go out: once they number target, or at deadline. A lone
-// create waits batchWindow; within a stream a batch waits up to streamWindow from the end of the
-// previous one for as many creates as Terraform runs at once.
-func (q *createQueue) batchEnd() (target int, deadline time.Time) {
+// batchEnd is when the waiting items go out: once they number target, or at deadline. A lone
+// item waits batchWindow; within a stream a batch waits up to streamWindow from the end of the
+// previous one for as many items as Terraform works on at once.
+func (q *batchQueue[In, Out]) batchEnd() (target int, deadline time.Time) {
 	if !q.streaming() {
 		return maxBatch, q.firstArrived.Add(batchWindow)
 	}
 	return min(maxBatch, q.parallelism), q.lastDone.Add(streamWindow)
 }
 
-// streaming tells whether the oldest waiting create came while the previous batch was out or
-// soon after it.
-func (q *createQueue) streaming() bool {
+// streaming tells whether the oldest waiting item came while the previous batch was out or soon
+// after it.
+func (q *batchQueue[In, Out]) streaming() bool {
 	return !q.lastDone.IsZero() && q.firstArrived.Sub(q.lastDone) <= streamGap
 }
 
-// send sends a batch once and answers every create in it.
-func (b *createBatcher) send(ctx context.Context, q *createQueue, batch []pendingCreate) {
-	items := make([]NewSecret, len(batch))
-	for i, p := range batch {
-		items[i] = p.secret
+// send sends a batch once and answers every item in it.
+func (b *batcher[In, Out]) send(ctx context.Context, q *batchQueue[In, Out], batch []pendingItem[In, Out]) {
+	if len(batch) == 1 {
+		out, err := b.one(ctx, q, batch[0].item)
+		batch[0].result <- itemResult[Out]{out: out, err: err}
+		return
 	}
-	created, err := b.sendRequest(ctx, q.accountID, q.storeID, items)
-	if err == nil && len(created) == len(items) {
+	items := make([]In, len(batch))
+	for i, p := range batch {
+		items[i] = p.item
+	}
+	outs, err := b.sendBatch(ctx, q.accountID, q.storeID, items)
+	if err == nil && len(outs) == len(items) {
 		for i, p := range batch {
-			p.result <- createResult{secret: created[i]}
+			p.result <- itemResult[Out]{out: outs[i]}
 		}
 		return
 	}
-	if len(items) == 1 {
-		batch[0].result <- createResult{err: cmp.Or(err, errUnexpectedCreateAnswer)}
-		return
-	}
-	// Cloudflare checks a whole bulk create before creating any of it, so one bad secret (a name
-	// taken, the quota reached) fails all of them: send each on its own to give each its answer.
-	for i, p := range batch {
-		one, err := b.sendRequest(ctx, q.accountID, q.storeID, items[i:i+1])
-		if err == nil && len(one) != 1 {
-			err = errUnexpectedCreateAnswer
-		}
-		var secret Secret
-		if err == nil {
-			secret = one[0]
-		}
-		p.result <- createResult{secret: secret, err: err}
+	// Cloudflare checks a whole bulk request before acting on any of it, so one bad item (a name
+	// taken, the quota reached, a secret already deleted) fails all of them: send each on its own
+	// to give each its answer.
+	for _, p := range batch {
+		out, err := b.one(ctx, q, p.item)
+		p.result <- itemResult[Out]{out: out, err: err}
 	}
 }
+
+// one sends a single item: with sendOne, or as a bulk request of one.
+func (b *batcher[In, Out]) one(ctx context.Context, q *batchQueue[In, Out], item In) (Out, error) {
+	if b.sendOne != nil {
+		return b.sendOne(ctx, q.accountID, q.storeID, item)
+	}
+	var zero Out
+	outs, err := b.sendBatch(ctx, q.accountID, q.storeID, []In{item})
+	if err != nil {
+		return zero, err
+	}
+	if len(outs) != 1 {
+		return zero, errUnexpectedBulkAnswer
+	}
+	return outs[0], nil
+}
+
+var errUnexpectedBulkAnswer = errors.New("cloudflare answered a bulk request with a different number of items than were sent")

@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// recordingSend is a createBatcher.sendRequest that records every batch and answers each item with a
+// recordingSend is a createBatcher.sendBatch that records every batch and answers each item with a
 // secret named like it, in request order.
 type recordingSend struct {
 	mu      sync.Mutex
@@ -73,7 +73,7 @@ func TestCreateBatcherGroupsCreatesThatArriveTogether(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				rec := &recordingSend{}
-				b := &createBatcher{sendRequest: rec.send}
+				b := &createBatcher{sendBatch: rec.send}
 				got := make([]Secret, tt.creates)
 				errs := make([]error, tt.creates)
 				start := time.Now()
@@ -81,7 +81,7 @@ func TestCreateBatcherGroupsCreatesThatArriveTogether(t *testing.T) {
 				for i := range tt.creates {
 					store := fmt.Sprintf("store-%d", i%tt.stores)
 					wg.Go(func() {
-						got[i], errs[i] = b.create(t.Context(), "account", store, NewSecret{Name: secretName(i), Value: "v", Scopes: []string{"workers"}})
+						got[i], errs[i] = b.add(t.Context(), "account", store, NewSecret{Name: secretName(i), Value: "v", Scopes: []string{"workers"}})
 					})
 				}
 				// In a bubble the batch window's timer fires only once every caller is waiting, so
@@ -138,18 +138,18 @@ func TestCreateBatcherGroupsCreatesThatArriveTogether(t *testing.T) {
 func TestCreateBatcherOpenerCancelledDoesNotCancelBatch(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		rec := &recordingSend{}
-		b := &createBatcher{sendRequest: rec.send}
+		b := &createBatcher{sendBatch: rec.send}
 		openerCtx, cancelOpener := context.WithCancel(t.Context())
 		openerErr := make(chan error, 1)
 		go func() {
-			_, err := b.create(openerCtx, "account", "store", NewSecret{Name: "OPENER"})
+			_, err := b.add(openerCtx, "account", "store", NewSecret{Name: "OPENER"})
 			openerErr <- err
 		}()
 		synctest.Wait() // the opener's batch is open and its window has not ended
 		var other Secret
 		var otherErr error
 		var wg sync.WaitGroup
-		wg.Go(func() { other, otherErr = b.create(t.Context(), "account", "store", NewSecret{Name: "OTHER"}) })
+		wg.Go(func() { other, otherErr = b.add(t.Context(), "account", "store", NewSecret{Name: "OTHER"}) })
 		synctest.Wait()
 
 		cancelOpener()
@@ -185,13 +185,13 @@ func TestCreateBatcherFailedBatchAnswersEachItem(t *testing.T) {
 			}
 			return out, nil
 		}
-		b := &createBatcher{sendRequest: rec.send}
+		b := &createBatcher{sendBatch: rec.send}
 		names := []string{"A", "TAKEN", "B", "C"}
 		got := make([]Secret, len(names))
 		errs := make([]error, len(names))
 		var wg sync.WaitGroup
 		for i, name := range names {
-			wg.Go(func() { got[i], errs[i] = b.create(t.Context(), "account", "store", NewSecret{Name: name}) })
+			wg.Go(func() { got[i], errs[i] = b.add(t.Context(), "account", "store", NewSecret{Name: name}) })
 		}
 		wg.Wait()
 		for i, name := range names {
@@ -224,16 +224,16 @@ func TestCreateBatcherUnexpectedAnswer(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				rec := &recordingSend{answer: func([]NewSecret) ([]Secret, error) { return nil, nil }}
-				b := &createBatcher{sendRequest: rec.send}
+				b := &createBatcher{sendBatch: rec.send}
 				errs := make([]error, tt.creates)
 				var wg sync.WaitGroup
 				for i := range tt.creates {
-					wg.Go(func() { _, errs[i] = b.create(t.Context(), "account", "store", NewSecret{Name: secretName(i)}) })
+					wg.Go(func() { _, errs[i] = b.add(t.Context(), "account", "store", NewSecret{Name: secretName(i)}) })
 				}
 				wg.Wait()
 				for i, err := range errs {
-					if !errors.Is(err, errUnexpectedCreateAnswer) {
-						t.Errorf("create %d: err = %v, want errUnexpectedCreateAnswer (an empty answer is not a secret)", i, err)
+					if !errors.Is(err, errUnexpectedBulkAnswer) {
+						t.Errorf("create %d: err = %v, want errUnexpectedBulkAnswer (an empty answer is not a secret)", i, err)
 					}
 				}
 			})
@@ -402,7 +402,7 @@ func TestCreateBatcherStream(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				rec := &recordingSend{}
 				send := rec.send
-				b := &createBatcher{sendRequest: func(ctx context.Context, accountID, storeID string, items []NewSecret) ([]Secret, error) {
+				b := &createBatcher{sendBatch: func(ctx context.Context, accountID, storeID string, items []NewSecret) ([]Secret, error) {
 					time.Sleep(latency)
 					return send(ctx, accountID, storeID, items)
 				}}
@@ -413,7 +413,7 @@ func TestCreateBatcherStream(t *testing.T) {
 					slots <- struct{}{}
 					wg.Go(func() {
 						defer func() { <-slots }()
-						if _, err := b.create(t.Context(), "account", "store", NewSecret{Name: secretName(i)}); err != nil {
+						if _, err := b.add(t.Context(), "account", "store", NewSecret{Name: secretName(i)}); err != nil {
 							t.Error(err)
 						}
 					})
@@ -438,7 +438,7 @@ func TestCreateBatcherStream(t *testing.T) {
 
 				time.Sleep(time.Second) // the stream is over
 				start = time.Now()
-				if _, err := b.create(t.Context(), "account", "store", NewSecret{Name: "LONE"}); err != nil {
+				if _, err := b.add(t.Context(), "account", "store", NewSecret{Name: "LONE"}); err != nil {
 					t.Fatal(err)
 				}
 				if waited := time.Since(start); waited != batchWindow+latency {

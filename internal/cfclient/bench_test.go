@@ -154,7 +154,7 @@ func BenchmarkCreateBatcher(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			var requests atomic.Int64
-			batcher := createBatcher{sendRequest: fakeSend(&requests)}
+			batcher := createBatcher{sendBatch: fakeSend(&requests)}
 			secret := NewSecret{Name: "bench_secret", Value: "v", Scopes: []string{"workers"}}
 			ctx := context.Background()
 			b.ReportAllocs()
@@ -162,7 +162,7 @@ func BenchmarkCreateBatcher(b *testing.B) {
 				var wg sync.WaitGroup
 				for range concurrent {
 					wg.Go(func() {
-						if _, err := batcher.create(ctx, "account", "store", secret); err != nil {
+						if _, err := batcher.add(ctx, "account", "store", secret); err != nil {
 							b.Error(err)
 						}
 					})

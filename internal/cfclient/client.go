@@ -46,6 +46,7 @@ type Client struct {
 	scriptBindings sharedLoads[[]Binding]         // by account/script
 	accountTokens  sharedLoads[map[string]Token]  // by account, tokens by id
 	secretCreates  createBatcher
+	secretDeletes  deleteBatcher
 	// made holds the ids of what this client created or adopted, which a create whose outcome
 	// was unknown never adopts again.
 	made madeObjects
@@ -81,7 +82,9 @@ func New(cfg Config) *Client {
 		opts = append(opts, option.WithHeader("User-Agent", cfg.UserAgent))
 	}
 	c := &Client{sdk: newSDK(opts), maxRetries: cfg.MaxRetries, sharedReads: !cfg.PerResourceReads}
-	c.secretCreates.sendRequest = c.createSecretsReconciling
+	c.secretCreates.sendBatch = c.createSecretsReconciling
+	c.secretDeletes.sendBatch = c.deleteSecretsBatch
+	c.secretDeletes.sendOne = c.deleteOneSecret
 	return c
 }
 

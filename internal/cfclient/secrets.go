@@ -2,7 +2,6 @@ package cfclient
 
 import (
 	"context"
-	"errors"
 	"iter"
 	"maps"
 	"net/http"
@@ -46,12 +45,10 @@ type SecretFilter struct {
 	Scopes []string
 }
 
-var errUnexpectedCreateAnswer = errors.New("cloudflare answered a secret create with a different number of secrets than were sent")
-
 // CreateSecret creates one secret. Creates in the same store that arrive together go out as one
-// bulk request (see createBatcher).
+// bulk request (see batcher).
 func (c *Client) CreateSecret(ctx context.Context, accountID, storeID string, secret NewSecret) (Secret, error) {
-	return c.secretCreates.create(ctx, accountID, storeID, secret)
+	return c.secretCreates.add(ctx, accountID, storeID, secret)
 }
 
 // CreateSecrets creates secrets in one request; the result is in the order of the request.
@@ -174,20 +171,29 @@ func (c *Client) UpdateSecret(ctx context.Context, accountID, storeID, secretID 
 	return env.Result, translate(err)
 }
 
-// DeleteSecret deletes one secret. A secret that is already gone is not an error.
+// DeleteSecret deletes one secret. A secret that is already gone is not an error. Deletes in the
+// same store that arrive together go out as one bulk request (see batcher), so a destroy costs
+// about what the apply did.
 func (c *Client) DeleteSecret(ctx context.Context, accountID, storeID, secretID string) error {
+	_, err := c.secretDeletes.add(ctx, accountID, storeID, secretID)
+	return err
+}
+
+// deleteOneSecret deletes one secret with its own request; gone already is not an error.
+func (c *Client) deleteOneSecret(ctx context.Context, accountID, storeID, secretID string) (struct{}, error) {
 	var env envelope[any]
 	_, err := c.sdk.SecretsStore.Stores.Secrets.Delete(ctx, storeID, secretID, secrets_store.StoreSecretDeleteParams{
 		AccountID: cloudflare.F(accountID),
 	}, into(&env))
 	if err = translate(err); err != nil && !IsNotFound(err) {
-		return err
+		return struct{}{}, err
 	}
 	c.rememberSecrets(accountID, storeID, Secret{ID: secretID, Status: "deleted"})
-	return nil
+	return struct{}{}, nil
 }
 
-// DeleteSecrets deletes several secrets of one store in one request.
+// DeleteSecrets deletes several secrets of one store in one request. Cloudflare deletes all or
+// none: one id that is not a secret of the store fails the request.
 func (c *Client) DeleteSecrets(ctx context.Context, accountID, storeID string, secretIDs []string) error {
 	var env envelope[any]
 	_, err := c.sdk.SecretsStore.Stores.Secrets.BulkDelete(ctx, storeID, secrets_store.StoreSecretBulkDeleteParams{
@@ -200,4 +206,12 @@ func (c *Client) DeleteSecrets(ctx context.Context, accountID, storeID string, s
 		c.rememberSecrets(accountID, storeID, Secret{ID: id, Status: "deleted"})
 	}
 	return nil
+}
+
+// deleteSecretsBatch is the delete batcher's bulk request.
+func (c *Client) deleteSecretsBatch(ctx context.Context, accountID, storeID string, secretIDs []string) ([]struct{}, error) {
+	if err := c.DeleteSecrets(ctx, accountID, storeID, secretIDs); err != nil {
+		return nil, err
+	}
+	return make([]struct{}, len(secretIDs)), nil
 }

@@ -140,7 +140,8 @@ func (c *Client) GetAccountToken(ctx context.Context, accountID, tokenID string)
 	return Token{}, &APIError{Status: http.StatusNotFound, Errors: []ErrorDetail{{Code: 1003, Message: "Invalid token id"}}}
 }
 
-// ListAccountTokens lists the account's tokens (without values), following pages.
+// ListAccountTokens lists the account's tokens (without values), expired ones included,
+// following pages.
 func (c *Client) ListAccountTokens(ctx context.Context, accountID string) ([]Token, error) {
 	return collectPages(func(page int) ([]Token, *resultInfo, error) {
 		var env envelope[[]Token]
@@ -148,7 +149,7 @@ func (c *Client) ListAccountTokens(ctx context.Context, accountID string) ([]Tok
 			AccountID: cloudflare.F(accountID),
 			Page:      cloudflare.F(float64(page)),
 			PerPage:   cloudflare.F(float64(maxPerPage)),
-		}, into(&env))
+		}, tokenListWithExpired(), into(&env))
 		return env.Result, env.ResultInfo, translate(err)
 	})
 }

@@ -55,9 +55,20 @@ func secretPatchFields(patch SecretPatch) option.RequestOption {
 	return jsonBody(patch)
 }
 
-// bulkDeleteIDs: the SDK's bulk delete sends no body; the API wants {"ids":[...]}.
+// bulkDeleteIDs: the SDK's bulk delete sends no body; the API's description takes an array of
+// `{"id":...}` objects (see the mock's FACTS.md, "Secrets: deletes").
 func bulkDeleteIDs(ids []string) option.RequestOption {
-	return jsonBody(map[string][]string{"ids": ids})
+	items := make([]map[string]string, len(ids))
+	for i, id := range ids {
+		items[i] = map[string]string{"id": id}
+	}
+	return jsonBody(items)
+}
+
+// tokenListWithExpired: the SDK's token list parameters have no `include_expired`, and without
+// it Cloudflare leaves expired tokens out, so an expired deploy token would read as deleted.
+func tokenListWithExpired() option.RequestOption {
+	return option.WithQuery("include_expired", "true")
 }
 
 // secretListScopes: the SDK's list parameters have no `scopes` filter.

@@ -243,3 +243,24 @@ func TestRollAccountToken(t *testing.T) {
 		t.Errorf("rolling an unknown token: err = %v, want not found", err)
 	}
 }
+
+// TestExpiredTokenStaysVisible: Cloudflare lists an expired token only with include_expired, which
+// the SDK cannot send; without it a deploy token that expired would read as deleted rather than
+// expired, and be planned for re-creation instead of repair.
+func TestExpiredTokenStaysVisible(t *testing.T) {
+	ctx := context.Background()
+	a := newAPI(t, cloudflaremock.Config{})
+	token, err := a.client.CreateAccountToken(ctx, cfclient.TokenSpec{Name: "deploy", AccountID: a.account, PermissionGroupIDs: []string{secretsStoreRead}})
+	if err != nil {
+		t.Fatalf("CreateAccountToken: %v", err)
+	}
+	_ = a.control(http.MethodPost, "/__mock/tokens/"+token.ID+"/expire").Body.Close()
+	listed, err := a.client.ListAccountTokens(ctx, a.account)
+	if err != nil || len(listed) != 1 || listed[0].ID != token.ID || listed[0].Status != "expired" {
+		t.Fatalf("ListAccountTokens: (%+v, %v), want the one token, expired", listed, err)
+	}
+	got, err := a.newClient(cfclient.Config{}).GetAccountToken(ctx, a.account, token.ID)
+	if err != nil || got.Status != "expired" {
+		t.Errorf("GetAccountToken of an expired token: (%+v, %v), want it, expired", got, err)
+	}
+}

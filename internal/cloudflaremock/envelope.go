@@ -10,8 +10,8 @@ import (
 	"strings"
 )
 
-// envelope is Cloudflare's answer wrapper (API facts, "Transport"): `errors` and `messages` are
-// always arrays, `result` is null on errors, `result_info` appears on lists only.
+// envelope is Cloudflare's answer wrapper (FACTS.md, Transport: envelope): `errors` and `messages`
+// are always arrays, `result` is null on errors, `result_info` appears on lists only.
 type envelope struct {
 	Success    bool        `json:"success"`
 	Errors     []errorItem `json:"errors"`
@@ -43,8 +43,7 @@ type reply struct {
 	messages []errorItem
 }
 
-func ok(result any) reply       { return reply{status: http.StatusOK, result: result} }
-func accepted(result any) reply { return reply{status: http.StatusAccepted, result: result} }
+func ok(result any) reply { return reply{status: http.StatusOK, result: result} }
 
 // apiError is an error answer. Messages are fixed strings: never built from request content,
 // so a secret value cannot end up in one.
@@ -58,13 +57,13 @@ func fail(status, code int, message string) *apiError {
 }
 
 // badRequest is the Secrets Store's usual validation error: 400, code 1001, a snake_case key as
-// the message (API facts, "Rules and their errors").
+// the message (FACTS.md, Secrets: errors).
 func badRequest(message string) *apiError { return fail(http.StatusBadRequest, 1001, message) }
 
 // Errors shared by every area.
 var (
-	// The API facts give 6003 "Invalid request headers" and 6111 "Invalid format for
-	// Authorization header" for a missing or garbled token; both are reported, 6003 first.
+	// A missing or garbled token: 6003 "Invalid request headers" and 6111 "Invalid format for
+	// Authorization header", both, 6003 first (FACTS.md, Transport: base URL and auth).
 	errBadAuthHeader = &apiError{status: http.StatusBadRequest, items: []errorItem{
 		{Code: 6003, Message: "Invalid request headers"},
 		{Code: 6111, Message: "Invalid format for Authorization header"},
@@ -73,8 +72,8 @@ var (
 	errForbidden        = fail(http.StatusForbidden, 10000, "Authentication error")
 	errMethodNotAllowed = fail(http.StatusMethodNotAllowed, 10405, "Method not allowed")
 	errInvalidJSON      = badRequest("invalid_json_body")
-	// The API facts are silent on oversized bodies and on a failing disk; these follow the
-	// Secrets Store's snake_case style.
+	// Oversized bodies and a failing disk are the mock's own answers, in the Secrets Store's
+	// snake_case style (FACTS.md, Transport: request bodies, Transport: server errors and faults).
 	errBodyTooLarge = fail(http.StatusRequestEntityTooLarge, 1001, "request_body_too_large")
 	errSaveFailed   = fail(http.StatusInternalServerError, 1002, "internal_error")
 )
@@ -138,7 +137,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(append(body, '\n'))
 }
 
-// Paging as the API facts describe it for Secrets Store lists: `page` from 1, `per_page`
+// Paging (FACTS.md, Transport: paging): `page` from 1, `per_page`
 // default 20, at most 100.
 const (
 	defaultPerPage = 20
@@ -152,7 +151,7 @@ type pageRequest struct {
 
 // parsePage reads page and per_page. Out-of-range values are rejected rather than clamped: a
 // client asking for 500 per page and silently getting 100 could take a short page for the last
-// one. The errors follow the Secrets Store's snake_case style (the API facts are silent).
+// one. The errors follow the Secrets Store's snake_case style (a decision of the mock).
 func parsePage(q url.Values) (pageRequest, *apiError) {
 	p := pageRequest{page: 1, perPage: defaultPerPage}
 	if v := q.Get("page"); v != "" {
@@ -173,7 +172,7 @@ func parsePage(q url.Values) (pageRequest, *apiError) {
 }
 
 // paginate cuts one page out of items. A page past the end is an empty array, which is how
-// clients know to stop (API facts: the SDK's auto-paging stops on an empty page).
+// clients know to stop (FACTS.md, Transport: paging: the SDK's auto-paging stops on an empty page).
 func paginate[T any](items []T, p pageRequest) ([]T, *resultInfo) {
 	start := len(items)
 	// Compare by division: (page-1)*perPage overflows for a huge page number.
@@ -202,7 +201,7 @@ type listOrder struct {
 var orderFields = []string{"name", "comment", "created", "modified", "status"}
 
 // parseOrder reads order and direction; without them a list is oldest first. Unknown values are
-// rejected (snake_case keys of our choosing; the API facts are silent).
+// rejected (snake_case keys of the mock's choosing; FACTS.md, Secrets: list).
 func parseOrder(q url.Values) (listOrder, *apiError) {
 	o := listOrder{field: "created"}
 	if v := q.Get("order"); v != "" {

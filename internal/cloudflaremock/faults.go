@@ -2,6 +2,7 @@ package cloudflaremock
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -33,21 +34,11 @@ import (
 // lets through counts against its token's window whatever its fault does (the edge saw it), except
 // for an injected rate_limit, which is taken back: no 429 counts.
 //
-// Kinds and what the client sees:
-//
-//	rate_limit   429, code 971, `Retry-After: retry_after` (default 1 s); handler not run
-//	error        status 500, 502 or 503 (default 500) with an envelope error; handler not run;
-//	             `Retry-After` only when retry_after is set
-//	latency      waits `latency`, then the request is handled normally
-//	drop_before  the connection closes without an answer; handler not run
-//	drop_after   the handler runs and its change is saved, then the connection closes without
-//	             an answer: the client cannot tell whether it happened
-//	error_after  the handler runs and its change is saved, then the client gets the 5xx of
-//	             `error` anyway
+// The kinds, and what the client sees with each, are listed once, in faultKinds.
 //
 // The 5xx answers are Cloudflare envelopes with the mock's internal error code 1002 and a
 // snake_case message: 500 "internal_error" (the same as a failed state save), 502 "bad_gateway",
-// 503 "service_unavailable". The API facts are silent on Cloudflare's own 5xx bodies; a client
+// 503 "service_unavailable" (FACTS.md, Transport: server errors and faults); a client
 // must not depend on them beyond the status.
 //
 // A faulted request is logged with `"fault":"<kind>"` and the status the client received, 0 for a
@@ -61,7 +52,7 @@ import (
 // FaultKind names what an injected fault does.
 type FaultKind string
 
-// The fault kinds.
+// The fault kinds. A new kind is a constant here and an entry in faultKinds, nothing more.
 const (
 	FaultRateLimit  FaultKind = "rate_limit"
 	FaultError      FaultKind = "error"
@@ -71,7 +62,76 @@ const (
 	FaultErrorAfter FaultKind = "error_after"
 )
 
-var faultKinds = []FaultKind{FaultRateLimit, FaultError, FaultLatency, FaultDropBefore, FaultDropAfter, FaultErrorAfter}
+// faultKind is everything the mock knows about one kind: the rule parameters it takes, its
+// defaults, and what it does to a request.
+type faultKind struct {
+	kind FaultKind
+	// takesStatus, takesRetryAfter and takesLatency name the parameters the kind accepts; a rule
+	// that sets any other is refused, so a typo cannot pass silently.
+	takesStatus, takesRetryAfter, takesLatency bool
+	// complete fills in the kind's defaults and checks its parameters (nil: nothing to do).
+	complete func(*FaultRule) error
+	// inject records in v what the fault does to request r. It runs before the state lock is
+	// taken, so it may wait.
+	inject func(r *http.Request, rule FaultRule, v *verdict)
+}
+
+// faultKinds is the one list of kinds, in the order GET /__mock/faults reports them.
+var faultKinds = []faultKind{
+	// 429, code 971, `Retry-After: retry_after` (default 1 s); the handler does not run, and the
+	// request does not count against its token's rate-limit window (no 429 does).
+	{kind: FaultRateLimit, takesRetryAfter: true,
+		complete: func(r *FaultRule) error { r.RetryAfter = cmp.Or(r.RetryAfter, 1); return nil },
+		inject:   func(_ *http.Request, _ FaultRule, v *verdict) { v.refusal, v.refund = errRateLimited, true }},
+	// Status 500, 502 or 503 (default 500) with an envelope error; the handler does not run.
+	// `Retry-After` only when retry_after is set.
+	{kind: FaultError, takesStatus: true, takesRetryAfter: true, complete: completeFaultStatus,
+		inject: func(_ *http.Request, rule FaultRule, v *verdict) { v.refusal = faultErrors[rule.Status] }},
+	// Waits `latency` (required), then the request is handled normally.
+	{kind: FaultLatency, takesLatency: true,
+		complete: func(r *FaultRule) error {
+			if r.Latency <= 0 {
+				return errors.New(`latency kind needs a positive latency such as "250ms"`)
+			}
+			return nil
+		},
+		inject: func(r *http.Request, rule FaultRule, _ *verdict) { waitFor(r.Context(), rule.Latency) }},
+	// The connection closes without an answer; the handler does not run.
+	{kind: FaultDropBefore, inject: func(_ *http.Request, _ FaultRule, v *verdict) { v.skip, v.drop = true, true }},
+	// The handler runs and its change is saved, then the connection closes without an answer:
+	// the client cannot tell whether it happened.
+	{kind: FaultDropAfter, inject: func(_ *http.Request, _ FaultRule, v *verdict) { v.drop = true }},
+	// The handler runs and its change is saved, then the client gets the 5xx of `error` anyway.
+	{kind: FaultErrorAfter, takesStatus: true, takesRetryAfter: true, complete: completeFaultStatus,
+		inject: func(_ *http.Request, rule FaultRule, v *verdict) { v.after = faultErrors[rule.Status] }},
+}
+
+// FaultKinds lists every kind of fault the mock can inject, so a test can cover them all.
+func FaultKinds() []FaultKind {
+	kinds := make([]FaultKind, len(faultKinds))
+	for i, k := range faultKinds {
+		kinds[i] = k.kind
+	}
+	return kinds
+}
+
+func kindOf(kind FaultKind) (faultKind, bool) {
+	for _, k := range faultKinds {
+		if k.kind == kind {
+			return k, true
+		}
+	}
+	return faultKind{}, false
+}
+
+// completeFaultStatus defaults an error kind's status to 500 and allows the three 5xx answers.
+func completeFaultStatus(r *FaultRule) error {
+	r.Status = cmp.Or(r.Status, http.StatusInternalServerError)
+	if faultErrors[r.Status] == nil {
+		return errors.New("status must be 500, 502 or 503")
+	}
+	return nil
+}
 
 // FaultSet is the whole fault configuration: the JSON of `PUT /__mock/faults` and of the
 // command's -faults file, and Config.Faults.
@@ -92,10 +152,10 @@ type FaultSet struct {
 //	    so "*" is any one segment and "secret*" a segment starting with "secret".
 //	  - probability: required, 0 to 1.
 //	  - kind: one of the FaultKind values.
-//	  - status: error and error_after only: 500, 502 or 503 (default 500).
-//	  - retry_after: seconds for the Retry-After header: rate_limit (default 1), error and
-//	    error_after (optional, no header when 0).
-//	  - latency: latency only, required: a Go duration string such as "250ms".
+//	  - status: an HTTP status, for the kinds that take one (faultKinds says which and their
+//	    defaults).
+//	  - retry_after: seconds for the Retry-After header, for the kinds that take it.
+//	  - latency: a Go duration string such as "250ms", for the kinds that take it.
 //
 // A parameter given to a kind it does not apply to is an error, so a typo cannot pass silently.
 type FaultRule struct {
@@ -241,36 +301,28 @@ func (r FaultRule) normalized() (FaultRule, error) {
 	if !(r.Probability >= 0 && r.Probability <= 1) {
 		return r, errors.New("probability must be between 0 and 1")
 	}
-	errorKind := r.Kind == FaultError || r.Kind == FaultErrorAfter
-	switch r.Kind {
-	case FaultRateLimit:
-		if r.RetryAfter == 0 {
-			r.RetryAfter = 1
+	k, known := kindOf(r.Kind)
+	if !known {
+		names := make([]string, 0, len(faultKinds))
+		for _, k := range faultKinds {
+			names = append(names, string(k.kind))
 		}
-	case FaultError, FaultErrorAfter:
-		if r.Status == 0 {
-			r.Status = http.StatusInternalServerError
-		}
-		if faultErrors[r.Status] == nil {
-			return r, errors.New("status must be 500, 502 or 503")
-		}
-	case FaultLatency:
-		if r.Latency <= 0 {
-			return r, errors.New(`latency kind needs a positive latency such as "250ms"`)
-		}
-	case FaultDropBefore, FaultDropAfter:
-	default:
-		return r, errors.New("kind must be one of rate_limit, error, latency, drop_before, drop_after, error_after")
+		return r, errors.New("kind must be one of " + strings.Join(names, ", "))
 	}
 	switch {
-	case r.Status != 0 && !errorKind:
-		return r, errors.New("status applies to error and error_after only")
+	case r.Status != 0 && !k.takesStatus:
+		return r, fmt.Errorf("status does not apply to the %s kind", k.kind)
 	case r.RetryAfter < 0:
 		return r, errors.New("retry_after must not be negative")
-	case r.RetryAfter != 0 && !errorKind && r.Kind != FaultRateLimit:
-		return r, errors.New("retry_after applies to rate_limit, error and error_after only")
-	case r.Latency != 0 && r.Kind != FaultLatency:
-		return r, errors.New("latency applies to the latency kind only")
+	case r.RetryAfter != 0 && !k.takesRetryAfter:
+		return r, fmt.Errorf("retry_after does not apply to the %s kind", k.kind)
+	case r.Latency != 0 && !k.takesLatency:
+		return r, fmt.Errorf("latency does not apply to the %s kind", k.kind)
+	}
+	if k.complete != nil {
+		if err := k.complete(&r); err != nil {
+			return r, err
+		}
 	}
 	return r, nil
 }
@@ -388,7 +440,7 @@ func (f *faultInjector) view() faultsView {
 	defer f.mu.Unlock()
 	v := faultsView{Seed: f.set.Seed, Rules: append([]FaultRule{}, f.set.Rules...), Injected: map[FaultKind]int{}}
 	for _, k := range faultKinds {
-		v.Injected[k] = f.injected[k]
+		v.Injected[k.kind] = f.injected[k.kind]
 	}
 	return v
 }
@@ -402,8 +454,9 @@ type verdict struct {
 	// after answers instead of what the handler produced, once it has run (error_after).
 	after      *apiError
 	retryAfter int  // seconds; a Retry-After header when > 0
-	skip       bool // drop_before: the handler does not run
+	skip       bool // the handler does not run
 	drop       bool // close the connection without answering
+	refund     bool // the request does not count against its token's rate-limit window
 }
 
 // admit applies the rate limit and draws a fault for a request under /client/v4 (apiPath is the
@@ -424,22 +477,10 @@ func (s *Server) admit(r *http.Request, apiPath string) verdict {
 		return verdict{}
 	}
 	v := verdict{fault: rule.Kind, retryAfter: rule.RetryAfter}
-	switch rule.Kind {
-	case FaultRateLimit:
-		if counted {
-			s.limiter.refund(token, at) // a 429 does not count against the window
-		}
-		v.refusal = errRateLimited
-	case FaultError:
-		v.refusal = faultErrors[rule.Status]
-	case FaultErrorAfter:
-		v.after = faultErrors[rule.Status]
-	case FaultLatency:
-		waitFor(r.Context(), rule.Latency)
-	case FaultDropBefore:
-		v.skip, v.drop = true, true
-	case FaultDropAfter:
-		v.drop = true
+	k, _ := kindOf(rule.Kind) // the rule was normalized: its kind is known
+	k.inject(r, rule, &v)
+	if v.refund && counted {
+		s.limiter.refund(token, at)
 	}
 	return v
 }
@@ -461,10 +502,11 @@ func (v verdict) replace(rep reply, apiErr *apiError) (reply, *apiError) {
 	return rep, apiErr
 }
 
-// logged adds the fault to a request log entry; handled is the status the handler produced.
+// logged adds the fault to a request log entry; handled is the status the handler produced,
+// logged when the handler ran but the client did not get its answer.
 func (v verdict) logged(entry loggedRequest, handled int) loggedRequest {
 	entry.Fault = string(v.fault)
-	if v.fault == FaultDropAfter || v.fault == FaultErrorAfter {
+	if v.runsHandler() && (v.after != nil || v.drop) {
 		entry.HandlerStatus = handled
 	}
 	return entry
@@ -509,8 +551,7 @@ func dropConnection(w http.ResponseWriter, r *http.Request) {
 //	                        the seed, zeroes the counts; answers as GET; a bad set is 400
 //	                        {"error":"..."} and changes nothing
 //	GET    /__mock/faults   {"seed":N,"rules":[...normalized, defaults filled in...],
-//	                        "injected":{"rate_limit":0,"error":0,"latency":0,"drop_before":0,
-//	                        "drop_after":0,"error_after":0}}
+//	                        "injected":{"<kind>":N,...}}, a count for every kind
 //	DELETE /__mock/faults   no rules, seed 0, counts zeroed; answers {"ok":true}
 //
 // POST /__mock/reset leaves the faults alone: they are configuration, like Config.

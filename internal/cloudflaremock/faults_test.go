@@ -694,3 +694,33 @@ func TestFaultDropAfterPersists(t *testing.T) {
 		t.Errorf("restarted mock holds %v", names)
 	}
 }
+
+// TestEveryFaultKindFires: every kind in the one list is a rule that validates with only the
+// parameters it takes, refuses the ones it does not, fires, and is counted under its name.
+func TestEveryFaultKindFires(t *testing.T) {
+	for _, k := range faultKinds {
+		t.Run(string(k.kind), func(t *testing.T) {
+			rule := FaultRule{Method: "GET", Path: "/accounts/*/secrets_store/quota", Probability: 1, Kind: k.kind}
+			if k.takesLatency {
+				rule.Latency = time.Millisecond
+			}
+			for name, extra := range map[string]func(*FaultRule){
+				"status":      func(r *FaultRule) { r.Status = http.StatusBadGateway },
+				"retry_after": func(r *FaultRule) { r.RetryAfter = 2 },
+				"latency":     func(r *FaultRule) { r.Latency = time.Millisecond },
+			} {
+				takes := map[string]bool{"status": k.takesStatus, "retry_after": k.takesRetryAfter, "latency": k.takesLatency}[name]
+				withExtra := rule
+				extra(&withExtra)
+				if _, err := withExtra.normalized(); (err == nil) != takes {
+					t.Errorf("%s with %s: error %v, want an error exactly when the kind does not take it", k.kind, name, err)
+				}
+			}
+			m := newMockAPI(t, Config{Faults: FaultSet{Rules: []FaultRule{rule}}})
+			m.fltDo(http.MethodGet, apiPrefix+"/accounts/"+m.mock.AccountID()+"/secrets_store/quota", "", m.auth())
+			if got := m.fltView().Injected; got[k.kind] != 1 || len(got) != len(faultKinds) {
+				t.Errorf("injected %v, want one %s among a count for each of the %d kinds", got, k.kind, len(faultKinds))
+			}
+		})
+	}
+}

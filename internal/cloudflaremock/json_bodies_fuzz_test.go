@@ -13,7 +13,8 @@ import (
 	"unicode/utf8"
 )
 
-// fuzzSecretNameOK is the API facts' rule written out: 1 to 255 letters, digits, _ or -.
+// fuzzSecretNameOK is the name rule of FACTS.md, Secrets: quota and limits, written out: 1 to 255
+// letters, digits, _ or -.
 func fuzzSecretNameOK(name string) bool {
 	if name == "" || len(name) > maxSecretNameLength {
 		return false

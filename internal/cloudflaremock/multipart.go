@@ -19,11 +19,11 @@ type formPart struct {
 
 var (
 	// errNotMultipart: the Workers upload and settings routes only take multipart/form-data
-	// (API facts: "MUST be multipart/form-data, else 415/400 code 10001"). The mock answers 415,
+	// (FACTS.md, Workers: scripts: 415 or 400 code 10001). The mock answers 415,
 	// the status that names the problem; the message lists the one type it accepts.
 	errNotMultipart = fail(http.StatusUnsupportedMediaType, 10001, "Content-Type must be one of: multipart/form-data")
 	// errMalformedMultipart: a multipart body that cannot be read (bad boundary, truncated part).
-	// The API facts are silent; 10021 is the code Cloudflare gives its other "could not read
+	// A decision of the mock: 10021 is the code Cloudflare gives its other "could not read
 	// part" upload errors.
 	errMalformedMultipart = fail(http.StatusBadRequest, 10021, "could not parse multipart form data")
 )

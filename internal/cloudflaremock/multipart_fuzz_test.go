@@ -112,7 +112,7 @@ func FuzzWorkerUpload(f *testing.F) {
 		}
 		if a.status == http.StatusOK {
 			var view scriptView
-			if err := json.Unmarshal(a.result, &view); err != nil || view.ID != fuzzScriptName || view.DeploymentID == "" {
+			if err := json.Unmarshal(a.result, &view); err != nil || view.ID != fuzzScriptName || view.StartupTimeMs == nil {
 				t.Fatalf("upload answer: %s", a.body)
 			}
 		}

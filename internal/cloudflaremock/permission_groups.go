@@ -38,17 +38,14 @@ func (pg *permissionGroup) view() permissionGroupView {
 // permissionGroups is the catalogue, sorted by name at start-up; groups of the same name keep
 // the order they have here.
 //
-// Names are not unique: Cloudflare has groups of the same name at account and at zone scope, such
-// as "Logs Read" and "Logs Write" (cloudflare/cloudflare-docs#521 lists both pairs with their ids,
-// from GET /user/tokens/permission_groups; cloudflare/terraform-provider-cloudflare#1650 is a user
-// granted the wrong one). The mock lists the zone group of such a pair first, so a client that
-// takes the first group of a name gets the zone one, as that issue describes.
+// Names are not unique (FACTS.md, Tokens: permission groups): Cloudflare has groups of the same
+// name at account and at zone scope, such as "Logs Read" and "Logs Write". The mock lists the zone
+// group of such a pair first, so a client that takes the first group of a name gets the zone one,
+// as users of other tools have seen.
 //
-// IDs: the groups below carry Cloudflare's real ids (the five of the API facts' "Permission
-// groups", and the others from the permission list Cloudflare published in its docs, products/
-// api/src/content/tokens/create/permissions.md, and cloudflare-docs#521), except those marked
-// "made up": random 32-hex ids that are NOT Cloudflare's. Clients must look groups up by name
-// and scope (as real configurations should) rather than hard-code ids.
+// IDs: groups marked "made up" carry random 32-hex ids that are NOT Cloudflare's; the others carry
+// the ids FACTS.md, Tokens: permission groups gives with their sources. Clients must look groups
+// up by name and scope (as real configurations should) rather than hard-code ids.
 var permissionGroups = sortedGroups([]*permissionGroup{
 	{ID: "e086da7e2179491d91ee5f35b3ca210a", Name: "Workers Scripts Write", Scopes: []string{scopeAccount},
 		grants: []string{permWorkersScriptsRead, permWorkersScriptsWrite}},

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// Real Cloudflare ids (API facts, "Permission groups").
+// Cloudflare's ids (FACTS.md, Tokens: permission groups).
 const (
 	pgWorkersScriptsWrite = "e086da7e2179491d91ee5f35b3ca210a"
 	pgWorkersScriptsRead  = "1a71c399035b4950a1bd1466bbe4f420"

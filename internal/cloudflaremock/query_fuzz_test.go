@@ -108,7 +108,7 @@ func FuzzAPIRequest(f *testing.F) {
 	admin := "Bearer " + DefaultAdminToken
 	f.Add("GET", "/secrets_store/stores/{store}/secrets/{secret}", admin, "", []byte(nil), uint8(1))
 	f.Add("PATCH", "/secrets_store/stores/{store}/secrets/{secret}", admin, "text/plain", []byte(`{"value":"`+fuzzValueMarker+`"}`), uint8(1))
-	f.Add("DELETE", "/secrets_store/stores/{store}/secrets", admin, "", []byte(`{"ids":["{secret}"]}`), uint8(1))
+	f.Add("DELETE", "/secrets_store/stores/{store}/secrets", admin, "", []byte(`[{"id":"{secret}"}]`), uint8(1))
 	f.Add("POST", "/secrets_store/stores/{store}/secrets/{secret}/duplicate", admin, "", []byte(`{"name":"copy","scopes":null}`), uint8(1))
 	f.Add("DELETE", "/secrets_store/stores/{store}", admin, "", []byte(nil), uint8(1))
 	f.Add("PUT", "/client/v4/user/tokens/verify", "bearer  x", "", []byte(nil), uint8(0))

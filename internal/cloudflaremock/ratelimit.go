@@ -9,8 +9,8 @@ import (
 	"time"
 )
 
-// Cloudflare's global API rate limit (API facts, "Transport"): 1200 requests per 5 minutes per
-// user; over it, 429 with code 971 and `Retry-After: <seconds>`.
+// Cloudflare's global API rate limit (FACTS.md, Transport: rate limit): 1200 requests per 5 minutes
+// per user; over it, 429 with code 971 and `Retry-After: <seconds>`.
 const (
 	// DefaultRateLimit is Cloudflare's published limit, what the command enforces unless told
 	// otherwise. The library leaves Config.RateLimit at 0 (off) so unit tests never meet it.

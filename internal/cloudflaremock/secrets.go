@@ -24,8 +24,8 @@ type secret struct {
 	Seq       uint64    `json:"seq"`
 }
 
-// secretView is a secret as the API returns it (API facts: `{id, store_id, name, comment,
-// scopes, status, created, modified}`). It has no value field, so no route can leak one.
+// secretView is a secret as the API returns it (FACTS.md, Secrets: shape): `{id, store_id, name,
+// comment, scopes, status, created, modified}`. It has no value field, so no route can leak one.
 type secretView struct {
 	ID       string   `json:"id"`
 	StoreID  string   `json:"store_id"`
@@ -50,17 +50,16 @@ func (sec *secret) view() secretView {
 	}
 }
 
-// Statuses from the API facts (pending | active | deleted). Creation is synchronous in the
-// mock, so a secret is active at once; `deleted` only appears in the answer to a delete.
-const (
-	statusActive  = "active"
-	statusDeleted = "deleted"
-)
+// statusActive: the description lists pending, active and deleted; creation is synchronous in
+// the mock, so a secret is active at once, and a deleted secret is gone (see FACTS.md,
+// "Secrets: shape").
+const statusActive = "active"
 
-// Limits from the API facts, "Rules and their errors".
+// Limits (FACTS.md, Secrets: quota and limits).
 const (
 	maxSecretNameLength = 255
-	// maxSecretValueBytes: the API accepts up to 64 KiB (the dashboard's 1,024 bytes is a UI limit).
+	// maxSecretValueBytes: the API accepts up to 64 KiB (the dashboard's 1,024 bytes is a UI
+	// limit).
 	maxSecretValueBytes = 64 << 10
 )
 
@@ -69,8 +68,9 @@ var (
 	knownScopes       = []string{"access", "ai_gateway", "containers", "dex", "websearch", "workers"}
 )
 
-// Errors from the API facts. Where they name no key (a name that breaks the pattern or the
-// length limit, a value too large, an empty list) the key follows the same snake_case style.
+// Errors (FACTS.md, Secrets: errors). Where the first notes named no key (a name that breaks the
+// pattern or the length limit, a value too large, an empty list) the key follows the same
+// snake_case style.
 var (
 	errSecretNotFound      = fail(http.StatusNotFound, 1001, "secret_not_found")
 	errSecretNameExists    = fail(http.StatusConflict, 1003, "secret_name_already_exists")
@@ -84,7 +84,8 @@ var (
 	errSecretValueTooLarge = badRequest("secret_value_too_large")
 	errSecretListEmpty     = badRequest("secret_list_empty")
 	errSecretIDsEmpty      = badRequest("secret_ids_empty")
-	// A PATCH may not rename (API facts); the SDK always sends `name`, so the current name is fine.
+	// A PATCH may not rename; the SDK always sends `name`, so the current name is fine (FACTS.md,
+	// Secrets: update).
 	errSecretRenameNotAllowed = badRequest("secret_rename_not_allowed")
 )
 
@@ -238,9 +239,10 @@ type secretPatch struct {
 	Scopes  *[]string `json:"scopes"`
 }
 
-// patchSecret changes value, comment or scopes (API facts: no rename). `modified` moves when a
-// value is written, even an identical one (Cloudflare cannot compare against a value it does
-// not reveal), and when comment or scopes actually change; an empty patch changes nothing.
+// patchSecret changes value, comment or scopes, never the name (FACTS.md, Secrets: update).
+// `modified` moves when a value is written, even an identical one (Cloudflare cannot compare
+// against a value it does not reveal), and when comment or scopes actually change; an empty patch
+// changes nothing.
 func (s *Server) patchSecret(c *call) (reply, *apiError) {
 	sec, apiErr := s.secretFor(c)
 	if apiErr != nil {
@@ -281,69 +283,63 @@ func (s *Server) patchSecret(c *call) (reply, *apiError) {
 	return ok(sec.view()), nil
 }
 
-// deleteSecret answers 202 with the deleted secret, its status `deleted` (API facts: both
-// deletes answer 202 with an envelope; the SDK decodes a secret from it).
+// deleteSecret deletes one secret. The answer is 200 with a null result (see FACTS.md,
+// "Secrets: deletes").
 func (s *Server) deleteSecret(c *call) (reply, *apiError) {
 	sec, apiErr := s.secretFor(c)
 	if apiErr != nil {
 		return reply{}, apiErr
 	}
 	delete(s.state.Secrets, sec.ID)
-	return accepted(deletedView(sec)), nil
+	return ok(nil), nil
 }
 
-// deleteSecrets is the bulk delete, body `{"ids":[...]}`, all-or-nothing: one id that is not a
-// secret of this store is 404 `secret_not_found` and nothing is deleted. cloudflare-go v4.6.0
-// sends no body at all; that is `invalid_json_body`, like any other missing body.
+// bulkDeleteItem is one element of a bulk delete body.
+type bulkDeleteItem struct {
+	ID string `json:"id"`
+}
+
+// deleteSecrets is the bulk delete: the body is an array of `{"id":...}` objects, and the delete
+// is all-or-nothing: an id that is not a secret of this store is 404 `secret_not_found` and
+// nothing is deleted (see FACTS.md, "Secrets: deletes"). A repeated id is deleted once.
 func (s *Server) deleteSecrets(c *call) (reply, *apiError) {
 	st, apiErr := s.storeFor(c)
 	if apiErr != nil {
 		return reply{}, apiErr
 	}
-	var body struct {
-		IDs []string `json:"ids"`
+	var items []bulkDeleteItem
+	if c.firstJSONByte() != '[' {
+		return reply{}, errInvalidJSON
 	}
-	if apiErr := c.decode(&body); apiErr != nil {
+	if apiErr := c.decode(&items); apiErr != nil {
 		return reply{}, apiErr
 	}
-	if len(body.IDs) == 0 {
+	if len(items) == 0 {
 		return reply{}, errSecretIDsEmpty
 	}
-	var doomed []*secret
-	seen := map[string]bool{}
-	for _, id := range body.IDs {
-		sec, found := s.state.Secrets[id]
+	doomed := map[string]*secret{}
+	for _, item := range items {
+		sec, found := s.state.Secrets[item.ID]
 		if !found || sec.StoreID != st.ID {
 			return reply{}, errSecretNotFound
 		}
-		if !seen[id] {
-			seen[id] = true
-			doomed = append(doomed, sec)
-		}
+		doomed[sec.ID] = sec
 	}
-	views := make([]secretView, 0, len(doomed))
-	for _, sec := range doomed {
-		delete(s.state.Secrets, sec.ID)
-		views = append(views, deletedView(sec))
+	for id := range doomed {
+		delete(s.state.Secrets, id)
 	}
-	return accepted(views), nil
-}
-
-func deletedView(sec *secret) secretView {
-	v := sec.view()
-	v.Status = statusDeleted
-	return v
+	return ok(nil), nil
 }
 
 type duplicateRequest struct {
-	Name    string    `json:"name"`
-	Comment *string   `json:"comment"`
-	Scopes  *[]string `json:"scopes"`
+	Name    string   `json:"name"`
+	Comment *string  `json:"comment"`
+	Scopes  []string `json:"scopes"`
 }
 
-// duplicateSecret copies a secret's value under a new name (API facts: body `{"name","comment",
-// "scopes"}`). An absent comment or scopes is copied from the original; the new name follows the
-// create rules, and the copy counts against the quota.
+// duplicateSecret copies a secret's value under a new name. The body is `{"name","scopes",
+// "comment"}`: name and scopes are required, as for a create; an absent comment is copied from the
+// original (see FACTS.md, "Secrets: duplicate"). The copy counts against the quota.
 func (s *Server) duplicateSecret(c *call) (reply, *apiError) {
 	original, apiErr := s.secretFor(c)
 	if apiErr != nil {
@@ -356,11 +352,9 @@ func (s *Server) duplicateSecret(c *call) (reply, *apiError) {
 	if apiErr := validateSecretName(req.Name); apiErr != nil {
 		return reply{}, apiErr
 	}
-	scopes := original.Scopes
-	if req.Scopes != nil {
-		if scopes, apiErr = normaliseScopes(*req.Scopes); apiErr != nil {
-			return reply{}, apiErr
-		}
+	scopes, apiErr := normaliseScopes(req.Scopes)
+	if apiErr != nil {
+		return reply{}, apiErr
 	}
 	comment := original.Comment
 	if req.Comment != nil {
@@ -377,7 +371,8 @@ func (s *Server) duplicateSecret(c *call) (reply, *apiError) {
 	return ok(sec.view()), nil
 }
 
-// quota reports the account's secret quota and usage (API facts: `{"secrets":{"quota","usage"}}`).
+// quota reports the account's secret quota and usage, `{"secrets":{"quota","usage"}}` (FACTS.md,
+// Secrets: quota and limits).
 func (s *Server) quota(c *call) (reply, *apiError) {
 	type usage struct {
 		Quota int `json:"quota"`
@@ -471,7 +466,7 @@ func validateSecretValue(value string) *apiError {
 }
 
 // normaliseScopes checks scopes and returns them sorted without repeats: Cloudflare returns
-// scopes sorted alphabetically (API facts), whatever order they were sent in.
+// scopes sorted alphabetically (FACTS.md, Secrets: shape), whatever order they were sent in.
 func normaliseScopes(scopes []string) ([]string, *apiError) {
 	if len(scopes) == 0 {
 		return nil, errSecretScopesEmpty
@@ -493,4 +488,14 @@ func containsAll(have, want []string) bool {
 		}
 	}
 	return true
+}
+
+// secretByName finds a secret of a store by its name (names are unique per store).
+func (s *Server) secretByName(storeID, name string) *secret {
+	for _, sec := range s.storeSecrets(storeID) {
+		if sec.Name == name {
+			return sec
+		}
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 // Package cloudflaremock is a stateful, in-memory Cloudflare API server for tests and local runs.
-// It answers the Secrets Store routes under /client/v4 the way Cloudflare does, following the
-// project's API facts (cloudflare-api.md, "the API facts" in comments below), and serves a few
+// It answers the Secrets Store, Workers and API token routes under /client/v4 the way Cloudflare
+// does, following FACTS.md beside this file (what Cloudflare does, with sources, and which rules
+// are the mock's own; comments cite its sections as "FACTS.md, <section>"), and serves a few
 // /__mock routes that let a test reset state, read the request log and check which value was
 // written without the API ever returning it.
 //
@@ -43,7 +44,8 @@ const (
 	// DefaultAdminToken holds every permission on the configured account.
 	DefaultAdminToken = "mock-admin-token"
 
-	// defaultSecretsQuota is the beta limit of 100 secrets per account (API facts, "Beta limits").
+	// defaultSecretsQuota is the beta limit of 100 secrets per account (FACTS.md, Secrets: quota
+	// and limits).
 	defaultSecretsQuota = 100
 
 	apiPrefix     = "/client/v4"
@@ -52,20 +54,6 @@ const (
 	// maxBodyBytes bounds what a request may send: a full bulk create of 100 secrets of 64 KiB
 	// each, with room for names and JSON escaping.
 	maxBodyBytes = 16 << 20
-)
-
-// Permissions a route can require, named after the permission groups of the API facts
-// ("Account Secrets Store Read/Write"). The admin token holds them all; API tokens get them from
-// their policies' permission groups (permission_groups.go maps each group to what it grants).
-const (
-	permSecretsStoreRead  = "secrets_store.read"
-	permSecretsStoreWrite = "secrets_store.write"
-	// API tokens (tokens.go): "Account API Tokens Read/Write".
-	permAPITokensRead  = "api_tokens.read"
-	permAPITokensWrite = "api_tokens.write"
-	// Workers scripts (workers.go): "Workers Scripts Read/Write" (the dashboard's "Edit").
-	permWorkersScriptsRead  = "workers_scripts.read"
-	permWorkersScriptsWrite = "workers_scripts.write"
 )
 
 // Config sets up a Server. The zero value is a working server on DefaultAccountID.
@@ -158,7 +146,7 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("cloudflaremock: %w", err)
 		}
 	}
-	// One line per area; workers.go and tokens.go add theirs here.
+	// One line per area (stores.go, secrets.go, tokens_routes.go, workers.go).
 	for _, area := range [][]route{
 		s.storeRoutes(),
 		s.secretRoutes(),
@@ -325,10 +313,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	writeReply(w, rep)
 }
 
-// answer routes, authenticates, runs the handler, saves and logs. Routing comes before auth:
-// an unknown path is a 404 with or without a token. The rate limit and injected faults (the
-// verdict) take precedence over all of it, as Cloudflare's edge does; a fault that fails a request after
-// the fact (drop_after, error_after) lets the handler run and save under the lock first, and only
+// answer routes, authenticates, runs the handler, saves and logs. Routing comes before auth: an
+// unknown path is a 404 with or without a token. The rate limit and injected faults (the verdict)
+// take precedence over all of it, as Cloudflare's edge does; a fault that fails a request after the
+// fact (drop_after, error_after) lets the handler run and save under the lock first, and only
 // changes what the client is told.
 func (s *Server) answer(r *http.Request) (reply, *apiError, verdict) {
 	var rt route
@@ -397,80 +385,8 @@ func (s *Server) delay(ctx context.Context) bool {
 	return s.cfg.Latency <= 0 || waitFor(ctx, s.cfg.Latency)
 }
 
-// grant is what the caller's token may do on the route's account (on a /user route: as the user).
-type grant struct {
-	accountID string // the route's account; "" on /user routes
-	tokenID   string // the caller's token (for the admin token, a stable made-up id)
-	admin     bool   // the admin token: every permission
-	// permissions held by a stored token (tokens.go computes them from its policies).
-	permissions map[string]bool
-}
-
-func (g grant) allows(permission string) bool {
-	return g.admin || g.permissions[permission]
-}
-
-// grantFor identifies the bearer token and works out its grant for this request.
-//   - The admin token (Config.AdminToken) holds every permission on the configured account and
-//     stands for the mock's one user on /user routes; on another account it reaches nothing.
-//   - Any other token is looked up by the SHA-256 of its value: unknown is 401 code 1000 "Invalid
-//     API Token", and so is an account-owned token on a /user route (Cloudflare does not know
-//     account-owned tokens there). Then authenticateToken applies validity and IP rules, and
-//     tokenPermissions the policies (tokens.go).
-func (s *Server) grantFor(token string, rt route, c *call) (grant, *apiError) {
-	account, accountRoute := c.params["account_id"]
-	if s.isAdminToken(token) {
-		if accountRoute && account != s.cfg.AccountID {
-			return grant{}, forbiddenFor(rt)
-		}
-		return grant{accountID: account, tokenID: s.adminTokenID(), admin: true}, nil
-	}
-	t := s.tokenByValue(token)
-	if t == nil || (!accountRoute && t.AccountID != "") {
-		return grant{}, errInvalidToken
-	}
-	if apiErr := s.authenticateToken(t, c.req); apiErr != nil {
-		return grant{}, apiErr
-	}
-	return grant{accountID: account, tokenID: t.ID, permissions: s.tokenPermissions(t, account, accountRoute)}, nil
-}
-
-// authorize applies the API facts' auth rules: an unknown, disabled, expired or not-yet-valid
-// token is 401 code 1000; a token used from outside its IP condition is 403 code 9109; a valid
-// token without the route's permission (on an account it cannot reach it holds none) is 403 code
-// 10000, or 9109 "Unauthorized to access requested resource" on the token routes. A route with no
-// permission (token verify) only needs a valid token.
-func (s *Server) authorize(token string, rt route, c *call) (grant, *apiError) {
-	g, apiErr := s.grantFor(token, rt, c)
-	if apiErr != nil {
-		return grant{}, apiErr
-	}
-	if rt.permission != "" && !g.allows(rt.permission) {
-		return grant{}, forbiddenFor(rt)
-	}
-	return g, nil
-}
-
-// forbiddenFor is the missing-permission answer of a route (API facts, "Transport").
-func forbiddenFor(rt route) *apiError {
-	if isTokenRoute(rt.pattern) {
-		return errTokenForbidden
-	}
-	return errForbidden
-}
-
-// bearerToken reads `Authorization: Bearer <token>`. Anything else, including a missing header,
-// is Cloudflare's 400 6003/6111 (API facts, "Transport").
-func bearerToken(h http.Header) (string, *apiError) {
-	scheme, token, ok := strings.Cut(h.Get("Authorization"), " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" || strings.ContainsAny(token, " \t") {
-		return "", errBadAuthHeader
-	}
-	return token, nil
-}
-
 // readBody reads the whole body whatever its Content-Type: Wrangler sends JSON as text/plain
-// (API facts, "Transport").
+// (FACTS.md, Transport: request bodies).
 func readBody(r *http.Request) ([]byte, *apiError) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	if err != nil {
@@ -494,7 +410,7 @@ const timeFormat = "2006-01-02T15:04:05.000000Z07:00"
 func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
 
 // nextModified is the `modified` time for a change made at now. Clients detect out-of-band
-// changes by `modified` alone (API facts: "the only trace of an out-of-band value change"), so
+// changes by `modified` alone (FACTS.md, Secrets: shape), so
 // when the clock has not moved past the previous value it advances by one microsecond.
 func nextModified(previous, now time.Time) time.Time {
 	if now.After(previous) {

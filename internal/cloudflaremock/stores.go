@@ -16,7 +16,7 @@ type store struct {
 	Seq       uint64    `json:"seq"`
 }
 
-// storeView is a store as the API returns it (API facts: `{id, name, created, modified, account_id}`).
+// storeView is a store as the API returns it (FACTS.md, Stores).
 type storeView struct {
 	ID        string `json:"id"`
 	Name      string `json:"name"`
@@ -35,10 +35,10 @@ func (st *store) view() storeView {
 	}
 }
 
-// maxStoresPerAccount is the beta limit (API facts: "one store per account").
+// maxStoresPerAccount is the beta limit of one store per account (FACTS.md, Stores).
 const maxStoresPerAccount = 1
 
-// maxStoreNameLength mirrors the secret name limit; the API facts give none for stores.
+// maxStoreNameLength mirrors the secret name limit; the sources give none for stores.
 const maxStoreNameLength = 255
 
 var errStoreNotFound = fail(http.StatusNotFound, 1001, "store_not_found")
@@ -57,9 +57,10 @@ type storeRequest struct {
 	Name string `json:"name"`
 }
 
-// createStore accepts both bodies the API facts describe: Wrangler's object `{"name":..}` and
+// createStore accepts both bodies of FACTS.md, Stores: Wrangler's object `{"name":..}` and
 // cloudflare-go v4.6.0's one-element array `[{"name":..}]`. It answers in the same form: the SDK's
-// StoreService.New decodes `result` as a page (an array), Wrangler and plain clients read an object.
+// StoreService.New decodes `result` as a page (an array), Wrangler and plain clients read an
+// object.
 func (s *Server) createStore(c *call) (reply, *apiError) {
 	var requests []storeRequest
 	arrayForm := c.firstJSONByte() == '['
@@ -152,10 +153,9 @@ func (s *Server) getStore(c *call) (reply, *apiError) {
 	return ok(st.view()), nil
 }
 
-// deleteStore refuses a store that still holds secrets unless `force` is true (API facts). The
-// refusal is 409 with code 1003, the code the API facts give the other Secrets Store conflict
-// (secret_name_already_exists). The answer is 200 with the deleted store: the API facts give 202
-// for secret deletes only.
+// deleteStore refuses a store that still holds secrets unless `force` is true: 409 with code 1003,
+// the code of the other Secrets Store conflict (secret_name_already_exists). The answer is 200
+// with a null result (see FACTS.md, "Stores").
 func (s *Server) deleteStore(c *call) (reply, *apiError) {
 	st, apiErr := s.storeFor(c)
 	if apiErr != nil {
@@ -170,7 +170,7 @@ func (s *Server) deleteStore(c *call) (reply, *apiError) {
 		delete(s.state.Secrets, sec.ID)
 	}
 	delete(s.state.Stores, st.ID)
-	return ok(st.view()), nil
+	return ok(nil), nil
 }
 
 // storeFor finds the store named by the path on the path's account.

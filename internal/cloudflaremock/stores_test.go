@@ -114,12 +114,10 @@ func TestStoreGetListDelete(t *testing.T) {
 		m.api(http.MethodDelete, "/secrets_store/stores/"+id, "").wantError(t, 404, 1001, "store_not_found")
 	}
 
-	var deleted storeView
 	r = m.api(http.MethodDelete, "/secrets_store/stores/"+storeID, "")
 	r.wantStatus(t, http.StatusOK)
-	r.decodeResult(t, &deleted)
-	if deleted != got {
-		t.Errorf("DELETE answered %+v, want the deleted store %+v", deleted, got)
+	if string(r.env.Result) != "null" {
+		t.Errorf("DELETE answered %s, want a null result", r.raw)
 	}
 	m.api(http.MethodGet, "/secrets_store/stores/"+storeID, "").wantError(t, 404, 1001, "store_not_found")
 	// The slot is free again.

@@ -333,7 +333,8 @@ func TestTokenLifecycle(t *testing.T) {
 				m.send(http.MethodPut, apiPrefix+base+"/tokens/"+id+"/value", "{}", m.auth()).wantError(t, 404, 1003, "Token not found")
 			}
 
-			// Update: full body; a policy carrying its current id keeps it, one without gets a new one.
+			// Update: full body; a policy carrying its current id keeps it, one without gets a new
+			// one.
 			a := tokens[0]
 			clock.Advance(time.Hour)
 			keep := tkPolicy("allow", tkAccount(account), pgSecretsStoreWrite)
@@ -632,7 +633,8 @@ func TestTokenPermissions(t *testing.T) {
 	}
 
 	t.Run("grant seen by handlers", func(t *testing.T) {
-		// The Workers binding check asks c.grant.allows(permSecretsStoreRead) on the route's account.
+		// The Workers binding check asks c.grant.allows(permSecretsStoreRead) on the route's
+		// account.
 		m.mock.mu.Lock()
 		defer m.mock.mu.Unlock()
 		tok := m.mock.tokenByValue(values["workers deploy"])
@@ -678,10 +680,18 @@ func TestTokenValidity(t *testing.T) {
 		if got := status(tok); got != "expired" {
 			t.Errorf("status %q, want expired", got)
 		}
-		r := m.send(http.MethodGet, apiPrefix+base+"/tokens", "", m.auth())
+		r := m.send(http.MethodGet, apiPrefix+base+"/tokens?include_expired=true", "", m.auth())
 		if !strings.Contains(r.raw, `"id":"`+tok.ID+`","name":"validity","status":"expired"`) {
-			t.Errorf("list does not show the token expired: %s", r.raw)
+			t.Errorf("the list with include_expired does not show the token expired: %s", r.raw)
 		}
+		// Without include_expired an expired token is not listed (FACTS.md, "Tokens: list").
+		for _, query := range []string{"", "?include_expired=false"} {
+			if r := m.send(http.MethodGet, apiPrefix+base+"/tokens"+query, "", m.auth()); strings.Contains(r.raw, tok.ID) {
+				t.Errorf("the list%s shows the expired token: %s", query, r.raw)
+			}
+		}
+		m.send(http.MethodGet, apiPrefix+base+"/tokens?include_expired=maybe", "", m.auth()).
+			wantError(t, 400, 1001, "include_expired must be true or false")
 	})
 
 	t.Run("not yet valid", func(t *testing.T) {
@@ -937,7 +947,7 @@ func TestTokenConcurrency(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	r := m.send(http.MethodGet, apiPrefix+base+"/tokens", "", m.auth())
+	r := m.send(http.MethodGet, apiPrefix+base+"/tokens?include_expired=true", "", m.auth())
 	if r.env.ResultInfo.TotalCount != workers+1 {
 		t.Errorf("%d tokens, want %d", r.env.ResultInfo.TotalCount, workers+1)
 	}
@@ -1077,8 +1087,8 @@ func TestTokenSDKCompatibility(t *testing.T) {
 	}
 }
 
-// TestTokenWorkersDeploy runs the API facts' deploy story end to end with real tokens: the
-// Workers binding check sees the token's grant on the account.
+// TestTokenWorkersDeploy runs the deploy of FACTS.md, Workers: the binding check, end to end with
+// real tokens: the Workers binding check sees the token's grant on the account.
 func TestTokenWorkersDeploy(t *testing.T) {
 	m := newMockAPI(t, Config{})
 	account := m.mock.AccountID()

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -185,7 +186,8 @@ func secretsStoreBinding(name, storeID, secretName string) string { //nolint:unp
 // ---- tests ----
 
 // TestWorkersWranglerDeploy replays a Wrangler 4 deploy of a new module Worker with a
-// secrets_store_secret binding, in the order the API facts give, then reads the binding back.
+// secrets_store_secret binding, in the order of FACTS.md, Workers: services and Wrangler's deploy,
+// then reads the binding back.
 func TestWorkersWranglerDeploy(t *testing.T) {
 	m := newMockAPI(t, Config{})
 	storeID := m.createStore()
@@ -219,9 +221,6 @@ func TestWorkersWranglerDeploy(t *testing.T) {
 	}
 	if etag, _ := script["etag"].(string); len(etag) != 64 {
 		t.Errorf("etag %q, want 64 hex characters", etag)
-	}
-	if _, err := uuidFromString(script["deployment_id"]); err != nil {
-		t.Errorf("deployment_id: %v", err)
 	}
 	parseTime(t, script["created_on"].(string))
 
@@ -260,7 +259,7 @@ func TestWorkersWranglerDeploy(t *testing.T) {
 		Deployments []deploymentView `json:"deployments"`
 	}
 	get("/scripts/my-worker/deployments").decodeResult(t, &deployments)
-	if len(deployments.Deployments) != 1 || deployments.Deployments[0].ID != script["deployment_id"] ||
+	if len(deployments.Deployments) != 1 || !isUUID(deployments.Deployments[0].ID) ||
 		deployments.Deployments[0].Versions[0].Percentage != 100 || deployments.Deployments[0].Source != "wrangler" {
 		t.Errorf("deployments %+v", deployments)
 	}
@@ -278,13 +277,7 @@ func TestWorkersWranglerDeploy(t *testing.T) {
 	}
 }
 
-func uuidFromString(v any) (string, error) {
-	s, _ := v.(string)
-	if len(s) != 36 || strings.Count(s, "-") != 4 {
-		return "", fmt.Errorf("%v is not a UUID", v)
-	}
-	return s, nil
-}
+func isUUID(s string) bool { return len(s) == 36 && strings.Count(s, "-") == 4 }
 
 // TestWorkersMultipartRequired: the upload, settings and version routes refuse anything but
 // multipart/form-data with 415 code 10001; a multipart body that cannot be read is a 400.
@@ -336,7 +329,8 @@ func TestWorkersSettingsPart(t *testing.T) {
 	if after := m.settings("w"); !reflect.DeepEqual(before, after) {
 		t.Errorf("a refused PATCH changed settings: %v -> %v", before, after)
 	}
-	// The SDK's own form has no `settings` part (API facts): it gets the same answer.
+	// The SDK's own form has no `settings` part (FACTS.md, Workers: settings): it gets the same
+	// answer.
 	client := sdkClient(m)
 	_, err := client.Workers.Scripts.ScriptAndVersionSettings.Edit(context.Background(), "w", workers.ScriptScriptAndVersionSettingEditParams{
 		AccountID: cloudflare.F(m.mock.AccountID()),
@@ -680,13 +674,14 @@ func TestWorkersScriptRoutes(t *testing.T) {
 	var list []scriptView
 	m.api(http.MethodGet, workerURL("/scripts"), "").decodeResult(t, &list)
 	if len(list) != 2 || list[0].ID != "alpha" || list[1].ID != "beta" || list[1].CompatibilityDate != "2025-05-05" ||
-		list[0].LastDeployedFrom != "api" || list[0].DeploymentID != "" || list[0].StartupTimeMs != nil {
+		list[0].LastDeployedFrom != "api" || list[0].StartupTimeMs != nil {
 		t.Errorf("list %+v", list)
 	}
 
-	// The content route answers the main module itself, not an envelope.
+	// The content route answers the modules as a multipart form, not an envelope.
 	res := m.raw(http.MethodGet, workerURL("/scripts/beta"))
-	if res.status != 200 || res.contentType != "application/javascript" || res.body != "export default {};\n" {
+	if got := formModules(t, res); res.status != 200 ||
+		!reflect.DeepEqual(got, map[string]string{"src/main.js": "export default {};\n", "lib/util.js": "export const x = 1;\n"}) {
 		t.Errorf("script content: %+v", res)
 	}
 
@@ -696,7 +691,7 @@ func TestWorkersScriptRoutes(t *testing.T) {
 	scriptSettings := apiPrefix + "/accounts/" + m.mock.AccountID() + workerURL("/scripts/alpha/script-settings")
 	var ss map[string]any
 	m.api(http.MethodGet, workerURL("/scripts/alpha/script-settings"), "").decodeResult(t, &ss)
-	if !reflect.DeepEqual(ss, map[string]any{"logpush": false, "observability": nil, "tail_consumers": nil}) {
+	if !reflect.DeepEqual(ss, map[string]any{"logpush": false, "observability": map[string]any{"enabled": false}, "tail_consumers": nil}) {
 		t.Errorf("default script-settings %v", ss)
 	}
 	m.send(http.MethodPatch, scriptSettings, `{"logpush":true,"observability":{"enabled":true,"head_sampling_rate":0.5},"tail_consumers":[{"service":"tail"}]}`, plain).
@@ -705,7 +700,8 @@ func TestWorkersScriptRoutes(t *testing.T) {
 		t.Errorf("script-settings after the first PATCH %v", ss)
 	}
 	m.send(http.MethodPatch, scriptSettings, `{"observability":null}`, plain).decodeResult(t, &ss)
-	if ss["logpush"] != true || ss["observability"] != nil || len(ss["tail_consumers"].([]any)) != 1 {
+	if obs, _ := ss["observability"].(map[string]any); ss["logpush"] != true || obs["enabled"] != false || len(obs) != 1 ||
+		len(ss["tail_consumers"].([]any)) != 1 {
 		t.Errorf("script-settings after PATCH %v", ss)
 	}
 	if _, has := ss["bindings"]; has {
@@ -714,7 +710,7 @@ func TestWorkersScriptRoutes(t *testing.T) {
 	m.send(http.MethodPatch, scriptSettings, `{"logpush":"yes"}`, plain).wantError(t, 400, 10026, "Invalid request body")
 	m.send(http.MethodPatch, scriptSettings, `{"tail_consumers":{}}`, plain).wantError(t, 400, 10026, "Invalid request body")
 	settings := m.settings("alpha")
-	if settings["logpush"] != true || settings["usage_model"] != "standard" || settings["placement"] == nil {
+	if _, placement := settings["placement"]; settings["logpush"] != true || settings["usage_model"] != "standard" || placement {
 		t.Errorf("settings do not show script-level settings: %v", settings)
 	}
 
@@ -733,7 +729,7 @@ func TestWorkersScriptRoutes(t *testing.T) {
 		modulePart("index.js", workerCode))
 	var version versionView
 	r.decodeResult(t, &version)
-	if version.Number != 2 || version.Annotations["workers/message"] != "v2" || version.Resources == nil || len(version.Resources.Bindings) != 2 {
+	if version.Number != 2 || version.Resources == nil || len(version.Resources.Bindings) != 2 {
 		t.Errorf("version upload answered %s", r.raw)
 	}
 	if got := bindingsOf(t, m.settings("alpha")); got["W"] != nil {
@@ -778,11 +774,9 @@ func TestWorkersScriptRoutes(t *testing.T) {
 		t.Errorf("by-script %+v", byScript)
 	}
 
-	// Delete answers an envelope, then the Worker is gone everywhere.
-	var deleted map[string]string
-	m.api(http.MethodDelete, workerURL("/scripts/alpha"), "").decodeResult(t, &deleted)
-	if deleted["id"] != "alpha" {
-		t.Errorf("delete answered %v", deleted)
+	// Delete answers an envelope with a null result, then the Worker is gone everywhere.
+	if r := m.api(http.MethodDelete, workerURL("/scripts/alpha"), ""); r.status != 200 || string(r.env.Result) != "null" {
+		t.Errorf("delete answered %s", r.raw)
 	}
 	m.api(http.MethodGet, workerURL("/scripts/alpha/settings"), "").wantError(t, 404, 10007, "This Worker does not exist on your account.")
 	m.api(http.MethodGet, workerURL("/services/alpha"), "").wantError(t, 404, 10090, "workers.api.error.service_not_found")
@@ -816,6 +810,31 @@ func (m *mockAPI) raw(method, path string) rawResponse {
 	m.bodies = append(m.bodies, string(body))
 	m.mu.Unlock()
 	return rawResponse{status: res.StatusCode, contentType: res.Header.Get("Content-Type"), body: string(body)}
+}
+
+// formModules reads a script download: module name to content; a metadata part fails the test.
+func formModules(t *testing.T, res rawResponse) map[string]string {
+	t.Helper()
+	_, params, err := mime.ParseMediaType(res.contentType)
+	if err != nil {
+		t.Fatalf("download Content-Type %q: %v", res.contentType, err)
+	}
+	modules := map[string]string{}
+	reader := multipart.NewReader(strings.NewReader(res.body), params["boundary"])
+	for {
+		part, err := reader.NextPart()
+		if errors.Is(err, io.EOF) {
+			return modules
+		}
+		if err != nil {
+			t.Fatalf("download: %v", err)
+		}
+		if part.FormName() == "metadata" {
+			t.Fatalf("a download carries a metadata part")
+		}
+		content, _ := io.ReadAll(part)
+		modules[part.FormName()] = string(content)
+	}
 }
 
 // TestWorkersSecretTextNeverReturned reads every Workers route after deploying a secret_text;
@@ -873,7 +892,7 @@ func TestWorkersStateFileRoundTrip(t *testing.T) {
 	if second.storedBinding("w", "TOKEN")["text"] != secretText {
 		t.Errorf("secret_text value not carried over")
 	}
-	if res := second.raw(http.MethodGet, workerURL("/scripts/w")); res.body != workerCode {
+	if res := second.raw(http.MethodGet, workerURL("/scripts/w")); formModules(t, res)["index.js"] != workerCode {
 		t.Errorf("module content after reload %q", res.body)
 	}
 	// The restarted mock keeps the secret_text value for a PATCH that omits it.
@@ -940,7 +959,8 @@ func TestWorkersSDK(t *testing.T) {
 	}
 
 	content, err := client.Workers.Scripts.Get(ctx, "sdk-worker", workers.ScriptGetParams{AccountID: account})
-	if err != nil || content == nil || *content != workerCode {
+	// The SDK takes the multipart answer as one string.
+	if err != nil || content == nil || !strings.Contains(*content, workerCode) {
 		t.Fatalf("Scripts.Get: %v %v", err, content)
 	}
 	m.mu.Lock()

@@ -40,7 +40,7 @@ import (
 
 const (
 	fuzzPlanSecretName = "fuzz_bound_secret"
-	fuzzWorkersWriteID = "e086da7e2179491d91ee5f35b3ca210a" // "Workers Scripts Write" (API facts)
+	fuzzWorkersWriteID = "e086da7e2179491d91ee5f35b3ca210a" // "Workers Scripts Write" (cloudflaremock/FACTS.md)
 )
 
 // fuzzPlanArgument is how one argument's value reaches the API: a request carrying it to the
@@ -60,8 +60,6 @@ type fuzzPlanArgument struct {
 	// notFuzzed says why the argument has no request here (another test covers it, or its value
 	// is never sent); set exactly when send is nil.
 	notFuzzed string
-	// knownGap is a reported, unfixed disagreement (see fuzzKnownGaps).
-	knownGap func(value string) bool
 }
 
 // fuzzMockClient calls a fresh in-process mock through its handler, as the admin.
@@ -451,9 +449,6 @@ func FuzzPlanValidationMatchesMock(f *testing.F) {
 		arg := arguments[field]
 		planOK := fuzzPlanAccepts(schema[field], value)
 		apiOK, answer := arg.send(newFuzzMockClient(t), value)
-		if arg.knownGap != nil && arg.knownGap(value) && !fuzzKnownGaps {
-			return
-		}
 		switch {
 		case planOK && !apiOK:
 			t.Fatalf("%s = %q passes plan-time validation but the API refuses it: %s", field, value, answer)

@@ -20,7 +20,7 @@ import (
 
 const (
 	tokenAddress = "cfsecrets_deploy_token.ci"
-	// Real permission-group ids (shared/cloudflare-api.md).
+	// Permission-group ids (internal/cloudflaremock/FACTS.md, Tokens: permission groups).
 	groupWorkersScriptsWrite = "e086da7e2179491d91ee5f35b3ca210a"
 	groupSecretsStoreRead    = "5e33b7d77788455c9fdf18cbd38ee5a0"
 	groupSecretsStoreWrite   = "adc8fa2bc6124928a8b3314dc63a1235"

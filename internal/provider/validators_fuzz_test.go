@@ -12,7 +12,6 @@ package provider
 import (
 	"context"
 	"net/netip"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,12 +35,6 @@ import (
 // value is caught whatever the rest of it is. It holds a space and a dot, so no name, id or
 // identifier pattern accepts it and no validator can echo it legitimately.
 const fuzzSecretMarker = "fuzz secret.value "
-
-// fuzzKnownGaps turns the checks for reported, still unfixed gaps back on
-// (CFSECRETS_FUZZ_KNOWN_GAPS=1 go test -run Fuzz ./internal/provider/). Without it a target
-// skips exactly those inputs, so `-fuzz` keeps looking for new problems instead of re-finding
-// the known ones; remove a gap's skip once it is fixed.
-var fuzzKnownGaps = os.Getenv("CFSECRETS_FUZZ_KNOWN_GAPS") != ""
 
 var fuzzAttrPath = path.Root("fuzzed")
 

@@ -2,8 +2,8 @@
 //
 // For each N (-n, default 10,100,1000) it generates a configuration of N cfsecrets_secret in one
 // store, N/10 cfsecrets_worker_binding spread over a few Workers (deployed beforehand through
-// the mock's API) and one cfsecrets_deploy_token, and runs `terraform apply` then `terraform
-// plan` (refresh) against the cloudflare-mock command started as a child process with 50 ms of
+// the mock's API) and one cfsecrets_deploy_token, and runs `terraform apply`, `terraform plan`
+// (refresh) and `terraform destroy` against the cloudflare-mock command started as a child process with 50 ms of
 // latency and Cloudflare's rate limit (1,200 requests per 5 minutes). It does so twice: with the
 // provider as shipped (shared listings, batched creates, merged binding edits) and with the
 // hidden per-resource-GET mode (CFSECRETS_PER_RESOURCE_READS=1), and times the same N as
@@ -120,21 +120,25 @@ const (
 	modeOverLimitRef = "within the limit, bucket wide open"
 )
 
-// result is one mode at one N: an apply from nothing, then a plan with refresh.
+// result is one mode at one N: an apply from nothing, a plan with refresh, then (for the
+// provider's modes) a destroy.
 type result struct {
-	Mode     string
-	N        int
-	Apply    timedRun
-	Plan     timedRun
-	ApplyReq requestStats
-	PlanReq  requestStats
+	Mode       string
+	N          int
+	Apply      timedRun
+	Plan       timedRun
+	Destroy    timedRun
+	ApplyReq   requestStats
+	PlanReq    requestStats
+	DestroyReq requestStats
 	// Problems lists what went wrong: a failed or capped command, a plan that was not empty, a
 	// check of the mock's state that failed. Empty means the run was correct.
 	Problems []string
 	// LongWaits counts provider log lines about waits of 5 s or more (client-side rate limit, or
 	// Retry-After).
-	LongWaits int
-	PlanRan   bool
+	LongWaits  int
+	PlanRan    bool
+	DestroyRan bool
 }
 
 func (r *result) problem(format string, args ...any) {
@@ -504,11 +508,40 @@ func (b *bench) runProvider(mock *mockProcess, s shape, perResource bool, settin
 			r.problem("the mock's state after apply is wrong: %v", err)
 		}
 	}
+	if len(r.Problems) == 0 {
+		if err := b.destroy(&r, w, mock); err != nil {
+			return r, err
+		}
+	}
 	r.LongWaits = countLongWaits(filepath.Join(w.dir, "provider.log"))
 	for _, p := range r.Problems {
 		logf("N=%d %s: PROBLEM: %s", s.n, mode, p)
 	}
 	return r, nil
+}
+
+// destroy runs `terraform destroy` of what the apply made and records its requests.
+func (b *bench) destroy(r *result, w *workspace, mock *mockProcess) error {
+	logf("N=%d %s: destroy", r.N, r.Mode)
+	var err error
+	if r.Destroy, err = w.terraform("destroy", "-auto-approve"); err != nil {
+		return err
+	}
+	r.DestroyRan = true
+	log, err := mock.takeRequests()
+	if err != nil {
+		return err
+	}
+	r.DestroyReq = summarise(log)
+	logf("N=%d %s: destroy %s, %d requests, %d 429s", r.N, r.Mode, r.Destroy.Wall.Round(time.Millisecond),
+		r.DestroyReq.Total, r.DestroyReq.TooMany)
+	switch {
+	case r.Destroy.Capped:
+		r.problem("destroy stopped at the %s cap", b.opts.cap)
+	case r.Destroy.ExitCode != 0:
+		r.problem("destroy exited %d: %s", r.Destroy.ExitCode, firstError(r.Destroy.Output))
+	}
+	return nil
 }
 
 // verify checks through the API that the apply did what the configuration says: exactly the N

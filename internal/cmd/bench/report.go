@@ -161,6 +161,20 @@ func (r *report) targets() []target {
 		ts = append(ts, t)
 	}
 
+	name = fmt.Sprintf("destroy of N=%d secrets: at most N/5 + 5 = %d requests", targetN, targetN/5+5)
+	if coalesced == nil || !coalesced.DestroyRan {
+		ts = append(ts, notRun(name))
+	} else {
+		store := secretsStoreRequests(coalesced.DestroyReq)
+		t := target{Name: name, Verdict: verdict(store <= targetN/5+5 && len(coalesced.Problems) == 0),
+			Measured: fmt.Sprintf("%d requests to the Secrets Store API (%.2f per secret); the whole destroy made %d",
+				store, float64(store)/float64(targetN), coalesced.DestroyReq.Total)}
+		if store > targetN/5+5 {
+			t.Why = dominating(coalesced.DestroyReq)
+		}
+		ts = append(ts, t)
+	}
+
 	name = fmt.Sprintf("apply creating N=%d: zero 429s with the mock enforcing 1,200 per 5 minutes", targetN)
 	if coalesced == nil {
 		ts = append(ts, notRun(name))
@@ -519,6 +533,8 @@ func (r *report) render(b *strings.Builder) {
 		r.endpointTable(p, "apply over the limit", res.ApplyReq)
 	}
 
+	r.destroyTable(p)
+
 	if largest := slices.Max(r.Sizes); r.find(modeCoalesced, largest) != nil {
 		p("")
 		p("## Requests by endpoint at N = %d", largest)
@@ -532,6 +548,9 @@ func (r *report) render(b *strings.Builder) {
 			r.endpointTable(p, mode+" apply", res.ApplyReq)
 			if res.PlanRan {
 				r.endpointTable(p, mode+" plan", res.PlanReq)
+			}
+			if res.DestroyRan {
+				r.endpointTable(p, mode+" destroy", res.DestroyReq)
 			}
 		}
 	}
@@ -590,4 +609,35 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// destroyTable shows, for every provider run that got as far as a destroy, what the destroy of
+// everything the apply made cost: the destroy requests per secret.
+func (r *report) destroyTable(p func(string, ...any)) {
+	var rows []string
+	for _, n := range r.Sizes {
+		for _, mode := range []string{modeCoalesced, modePerResource} {
+			res := r.find(mode, n)
+			if res == nil || !res.DestroyRan {
+				continue
+			}
+			store := secretsStoreRequests(res.DestroyReq)
+			rows = append(rows, fmt.Sprintf("| %d | %s | %s | %d | %d | %.2f | %d |", n, mode, secs(res.Destroy.Wall),
+				res.DestroyReq.Total, store, float64(store)/float64(n), res.DestroyReq.TooMany))
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	p("")
+	p("## Destroy")
+	p("")
+	p("`terraform destroy` of everything the apply made. Deletes of one store's secrets go out as bulk")
+	p("requests, like the creates; the destroy requests per secret count the Secrets Store requests.")
+	p("")
+	p("| N | mode | destroy | requests | Secrets Store requests | destroy requests per secret | 429s |")
+	p("|---|---|---|---|---|---|---|")
+	for _, row := range rows {
+		p("%s", row)
+	}
 }

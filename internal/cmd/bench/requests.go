@@ -89,15 +89,21 @@ var senders = map[string]string{
 		"SecretByName checks the bound secret's scopes with one search per binding",
 	"GET /accounts/{account_id}/secrets_store/stores/{store_id}/secrets/{secret_id}": "secret Read in per-resource mode (one GET per secret)",
 	"POST /accounts/{account_id}/secrets_store/stores/{store_id}/secrets":            "secret Create: bulk creates of the secrets that queue up (createBatcher)",
-	"GET /accounts/{account_id}/secrets_store/stores/{store_id}":                     "cfsecrets_store Read",
-	"GET /accounts/{account_id}/secrets_store/stores":                                "cfsecrets_store Create: looks for an existing store first",
-	"POST /accounts/{account_id}/secrets_store/stores":                               "cfsecrets_store Create",
+	"DELETE /accounts/{account_id}/secrets_store/stores/{store_id}/secrets": "secret Delete: bulk deletes of the secrets " +
+		"that queue up (the batcher of the creates)",
+	"DELETE /accounts/{account_id}/secrets_store/stores/{store_id}/secrets/{secret_id}": "secret Delete: a lone delete, or each " +
+		"delete of a bulk request Cloudflare refused as a whole",
+	"DELETE /accounts/{account_id}/secrets_store/stores/{store_id}": "cfsecrets_store Delete",
+	"GET /accounts/{account_id}/secrets_store/stores/{store_id}":    "cfsecrets_store Read",
+	"GET /accounts/{account_id}/secrets_store/stores":               "cfsecrets_store Create: looks for an existing store first",
+	"POST /accounts/{account_id}/secrets_store/stores":              "cfsecrets_store Create",
 	"GET /accounts/{account_id}/workers/scripts/{script_name}/settings": "binding Read (one shared GET per script) and binding " +
 		"writes (read-merge-write); per-resource mode: one per binding",
 	"PATCH /accounts/{account_id}/workers/scripts/{script_name}/settings": "binding Create: merged edits, one PATCH per group of edits that queued up",
 	"GET /accounts/{account_id}/tokens":                                   "cfsecrets_deploy_token Read: the account's shared token listing",
 	"GET /accounts/{account_id}/tokens/{token_id}":                        "cfsecrets_deploy_token Read in per-resource mode",
 	"POST /accounts/{account_id}/tokens":                                  "cfsecrets_deploy_token Create",
+	"DELETE /accounts/{account_id}/tokens/{token_id}":                     "cfsecrets_deploy_token Delete",
 	"GET /accounts/{account_id}/tokens/verify":                            "cfsecrets_deploy_token Read: checks the value in state still works",
 	"GET /accounts/{account_id}/tokens/permission_groups":                 "cfsecrets_deploy_token ModifyPlan: permission-group catalogue (cached per provider instance)",
 }
