@@ -177,7 +177,7 @@ func (r *secretResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	switch {
 	case !plan.Name.Equal(state.Name) || !plan.StoreID.Equal(state.StoreID) || !plan.AccountID.Equal(state.AccountID):
 		r.warnIfBound(ctx, state, "This plan replaces it, which deletes it and creates a new secret", &resp.Diagnostics)
-	case stateHasScope(ctx, state, "workers") && !plan.Scopes.IsUnknown() && !stateHasScope(ctx, plan, "workers"):
+	case hasScope(ctx, state, "workers") && !plan.Scopes.IsUnknown() && !hasScope(ctx, plan, "workers"):
 		r.warnIfBound(ctx, state, `This plan leaves it without the "workers" scope`, &resp.Diagnostics)
 	}
 	if drift != "" {
@@ -250,7 +250,8 @@ func describeBindings(bindings []cfclient.StoreBinding, withSecret bool) string 
 	return strings.Join(described, ", ")
 }
 
-func stateHasScope(ctx context.Context, m secretModel, scope string) bool {
+// hasScope reports whether the secret in a plan or state holds scope.
+func hasScope(ctx context.Context, m secretModel, scope string) bool {
 	return slices.Contains(setStrings(ctx, m.Scopes, &diag.Diagnostics{}), scope)
 }
 

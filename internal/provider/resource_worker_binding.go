@@ -170,6 +170,7 @@ func (r *workerBindingResource) checkNameIsFree(ctx context.Context, plan worker
 				"the apply will refuse to create it.")
 	}
 }
+
 func (r *workerBindingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan workerBindingModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
