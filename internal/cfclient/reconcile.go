@@ -199,7 +199,7 @@ func (c *Client) createTokenReconciling(ctx context.Context, spec TokenSpec) (To
 			return err
 		}
 		if len(mine) > attempts {
-			return fmt.Errorf("Cloudflare's answer to creating token %q was lost, and %d tokens with that name and these permissions were "+
+			return fmt.Errorf("the answer to creating token %q was lost, and %d tokens with that name and these permissions were "+
 				"issued meanwhile, more than the %d this provider asked for: it cannot tell which one is its own, so it changed none of them. "+
 				"Delete the extra ones in the dashboard (My Profile, API Tokens), then apply again", spec.Name, len(mine), attempts)
 		}

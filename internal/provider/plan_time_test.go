@@ -3,6 +3,7 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -58,7 +59,7 @@ func TestAccDeployToken_valuesCloudflareWouldRefuseOrChangeAreRefusedAtPlanTime(
 				ExpectError: errorSaying(tc.want...),
 			}))
 			for _, r := range mock.Requests(t) {
-				if r.Method != "GET" {
+				if r.Method != http.MethodGet {
 					t.Errorf("a refused plan sent %s %s", r.Method, r.Path)
 				}
 			}
