@@ -430,3 +430,53 @@ func TestNewStoreNeedsNoListing(t *testing.T) {
 		t.Errorf("lookups in a store this client created cost %d GETs and %d listings, want none", single, lists)
 	}
 }
+
+// StoreSecrets and AccountTokens hand out the listings GetSecret and GetAccountToken share, so a
+// `terraform query` and the refresh in the same provider process pay for one listing.
+func TestListingsShareWithReads(t *testing.T) {
+	ctx := context.Background()
+	a := newAPI(t, cloudflaremock.Config{SecretsQuota: 1000})
+	storeID := a.createStore()
+	secrets := a.createSecrets(storeID, 150)
+	for i := range 2 {
+		if _, err := a.client.CreateAccountToken(ctx, cfclient.TokenSpec{Name: fmt.Sprintf("token-%d", 1-i), AccountID: a.account, PermissionGroupIDs: []string{secretsStoreRead}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	client := a.newClient(cfclient.Config{})
+	a.clearRequests()
+
+	listed, err := client.StoreSecrets(ctx, a.account, storeID)
+	if err != nil || len(listed) != len(secrets) {
+		t.Fatalf("StoreSecrets: %d secrets, %v; want %d", len(listed), err, len(secrets))
+	}
+	for i := 1; i < len(listed); i++ {
+		if listed[i-1].Name >= listed[i].Name {
+			t.Fatalf("StoreSecrets is not ordered by name: %q before %q", listed[i-1].Name, listed[i].Name)
+		}
+	}
+	for _, s := range secrets {
+		if _, err := client.GetSecret(ctx, a.account, storeID, s.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if single, lists := a.secretGETs(); single != 0 || lists != 2 {
+		t.Errorf("listing and reading 150 secrets: %d single GETs and %d pages, want 0 and 2", single, lists)
+	}
+
+	tokens, err := client.AccountTokens(ctx, a.account)
+	if err != nil || len(tokens) < 2 {
+		t.Fatalf("AccountTokens: %v, %v", tokens, err)
+	}
+	if _, err := client.GetAccountToken(ctx, a.account, tokens[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := a.count(http.MethodGet, "/tokens"); n != 1 {
+		t.Errorf("listing and reading tokens: %d listings, want 1", n)
+	}
+	for i := 1; i < len(tokens); i++ {
+		if tokens[i-1].Name > tokens[i].Name {
+			t.Errorf("AccountTokens is not ordered by name: %q before %q", tokens[i-1].Name, tokens[i].Name)
+		}
+	}
+}

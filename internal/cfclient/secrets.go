@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strings"
 
 	cloudflare "github.com/cloudflare/cloudflare-go/v4"
 	"github.com/cloudflare/cloudflare-go/v4/secrets_store"
@@ -110,6 +111,19 @@ func (c *Client) SecretByName(ctx context.Context, accountID, storeID, name stri
 		}
 	}
 	return Secret{}, false, nil
+}
+
+// StoreSecrets lists every secret of a store, ordered by name, from the store's shared listing:
+// one paged listing per store and provider instance, however many readers ask.
+func (c *Client) StoreSecrets(ctx context.Context, accountID, storeID string) ([]Secret, error) {
+	if !c.sharedReads {
+		return c.ListSecrets(ctx, accountID, storeID, SecretFilter{})
+	}
+	secrets, err := c.sharedSecrets(ctx, accountID, storeID)
+	if err != nil {
+		return nil, err
+	}
+	return slices.SortedFunc(maps.Values(secrets), func(a, b Secret) int { return strings.Compare(a.Name, b.Name) }), nil
 }
 
 // sharedSecrets is the store's shared listing, by id.

@@ -1,11 +1,14 @@
 package cfclient
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	cloudflare "github.com/cloudflare/cloudflare-go/v4"
@@ -123,14 +126,7 @@ func (c *Client) GetAccountToken(ctx context.Context, accountID, tokenID string)
 		_, err := c.sdk.Accounts.Tokens.Get(ctx, tokenID, accounts.TokenGetParams{AccountID: cloudflare.F(accountID)}, into(&env))
 		return env.Result, translate(err)
 	}
-	tokens, err := c.accountTokens.get(ctx, accountID, func(ctx context.Context) (map[string]Token, error) {
-		listed, err := c.ListAccountTokens(ctx, accountID)
-		byID := make(map[string]Token, len(listed))
-		for _, t := range listed {
-			byID[t.ID] = t
-		}
-		return byID, err
-	})
+	tokens, err := c.sharedTokens(ctx, accountID)
 	if err != nil {
 		return Token{}, err
 	}
@@ -138,6 +134,33 @@ func (c *Client) GetAccountToken(ctx context.Context, accountID, tokenID string)
 		return token, nil
 	}
 	return Token{}, &APIError{Status: http.StatusNotFound, Errors: []ErrorDetail{{Code: 1003, Message: "Invalid token id"}}}
+}
+
+// AccountTokens lists the account's tokens (without values), ordered by name then id, from the
+// account's shared listing: one paged listing per account and provider instance.
+func (c *Client) AccountTokens(ctx context.Context, accountID string) ([]Token, error) {
+	if !c.sharedReads {
+		return c.ListAccountTokens(ctx, accountID)
+	}
+	tokens, err := c.sharedTokens(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	return slices.SortedFunc(maps.Values(tokens), func(a, b Token) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID))
+	}), nil
+}
+
+// sharedTokens is the account's shared token listing, by id.
+func (c *Client) sharedTokens(ctx context.Context, accountID string) (map[string]Token, error) {
+	return c.accountTokens.get(ctx, accountID, func(ctx context.Context) (map[string]Token, error) {
+		listed, err := c.ListAccountTokens(ctx, accountID)
+		byID := make(map[string]Token, len(listed))
+		for _, t := range listed {
+			byID[t.ID] = t
+		}
+		return byID, err
+	})
 }
 
 // ListAccountTokens lists the account's tokens (without values), expired ones included,

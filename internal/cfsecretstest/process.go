@@ -1,21 +1,14 @@
 package cfsecretstest
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cloudflaremock"
 )
 
-var (
-	mockBuildOnce sync.Once
-	mockBinary    string
-	mockBuildErr  error
-)
+var mockBinary builtBinary
 
 // MockProcess is the cloudflare-mock command running as its own process, for tests that kill
 // and restart it.
@@ -27,19 +20,8 @@ type MockProcess struct {
 // StartMockProcess builds the mock command once and runs it with args (always on a loopback port).
 func StartMockProcess(t testing.TB, args ...string) *MockProcess {
 	t.Helper()
-	mockBuildOnce.Do(func() {
-		dir := providerBinaryDir(t)
-		mockBinary = filepath.Join(dir, "cloudflare-mock")
-		out, err := exec.Command("go", "build", "-o", mockBinary,
-			"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cmd/cloudflare-mock").CombinedOutput()
-		if err != nil {
-			mockBuildErr = fmt.Errorf("go build: %w\n%s", err, out)
-		}
-	})
-	if mockBuildErr != nil {
-		t.Fatalf("building the mock: %v", mockBuildErr)
-	}
-	cmd := exec.Command(mockBinary, args...)
+	binary := mockBinary.build(t, "cloudflare-mock", "github.com/cfsecrets/terraform-provider-cfsecrets/internal/cmd/cloudflare-mock")
+	cmd := exec.Command(binary, args...)
 	cmd.Stderr = os.Stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

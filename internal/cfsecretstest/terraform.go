@@ -4,15 +4,15 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 )
-
-const providerAddress = "registry.terraform.io/cfsecrets/cfsecrets"
 
 var (
 	buildOnce   sync.Once
@@ -65,13 +65,41 @@ type Result struct {
 	ExitCode       int
 }
 
+// WorkspaceOption adds to what NewWorkspace sets up.
+type WorkspaceOption func(overrides map[string]string)
+
+// WithProvider installs another provider: source (namespace/type, e.g. "cloudflare/cloudflare")
+// is served by the terraform-provider-<type> binary in dir, the way this provider is.
+func WithProvider(source, dir string) WorkspaceOption {
+	return func(overrides map[string]string) { overrides[source] = dir }
+}
+
+// ProviderHost is the registry host the CLI under test gives provider sources: what
+// TF_ACC_PROVIDER_HOST says (plugin-testing reads it too; registry.opentofu.org for OpenTofu),
+// else Terraform's registry.terraform.io. State and dev_overrides name providers with it.
+func ProviderHost() string {
+	if host := os.Getenv("TF_ACC_PROVIDER_HOST"); host != "" {
+		return host
+	}
+	return "registry.terraform.io"
+}
+
 // NewWorkspace prepares an empty working directory using the provider built from this checkout.
-func NewWorkspace(t testing.TB, mock *Mock) *Workspace {
+func NewWorkspace(t testing.TB, mock *Mock, opts ...WorkspaceOption) *Workspace {
 	t.Helper()
 	dir := t.TempDir()
-	binDir := providerBinaryDir(t)
+	overrides := map[string]string{"cfsecrets/cfsecrets": providerBinaryDir(t)}
+	for _, opt := range opts {
+		opt(overrides)
+	}
+	var config strings.Builder
+	config.WriteString("provider_installation {\n  dev_overrides {\n")
+	for _, source := range slices.Sorted(maps.Keys(overrides)) {
+		fmt.Fprintf(&config, "    %q = %q\n", ProviderHost()+"/"+source, overrides[source])
+	}
+	config.WriteString("  }\n  direct {}\n}\n")
 	cliConfig := filepath.Join(dir, ".terraformrc")
-	writeFile(t, cliConfig, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", providerAddress, binDir))
+	writeFile(t, cliConfig, config.String())
 	w := &Workspace{t: t, Dir: filepath.Join(dir, "config"), LogPath: filepath.Join(dir, "terraform.log")}
 	if err := os.Mkdir(w.Dir, 0o755); err != nil {
 		t.Fatal(err)

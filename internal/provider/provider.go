@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -33,7 +34,10 @@ const (
 	defaultMaxRetries = 4
 )
 
-var _ provider.ProviderWithEphemeralResources = (*cfsecretsProvider)(nil)
+var (
+	_ provider.ProviderWithEphemeralResources = (*cfsecretsProvider)(nil)
+	_ provider.ProviderWithListResources      = (*cfsecretsProvider)(nil)
+)
 
 type cfsecretsProvider struct {
 	version string
@@ -168,6 +172,7 @@ func (p *cfsecretsProvider) Configure(ctx context.Context, req provider.Configur
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
+	resp.ListResourceData = data
 }
 
 func (p *cfsecretsProvider) Resources(context.Context) []func() resource.Resource {
@@ -193,6 +198,16 @@ func (p *cfsecretsProvider) DataSources(context.Context) []func() datasource.Dat
 func (p *cfsecretsProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		newEphemeralDeployToken,
+	}
+}
+
+// ListResources serve `terraform query` (Terraform 1.14 and later): each lists the objects of one
+// resource type with their identities, so they can be imported.
+func (p *cfsecretsProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		newSecretListResource,
+		newWorkerBindingListResource,
+		newDeployTokenListResource,
 	}
 }
 

@@ -218,11 +218,15 @@ func (r *deployTokenResource) Create(ctx context.Context, req resource.CreateReq
 	plan.Value = types.StringValue(token.Value)
 	resp.Diagnostics.Append(plan.fill(ctx, r.data, token)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
 }
 
 func (r *deployTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state deployTokenModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// Set before anything else: the framework wants an identity even when Read finds the object
+	// gone and removes it from state (it cannot change during the object's life anyway).
+	setIdentity(ctx, resp.Identity, state.identity(), &resp.Diagnostics)
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
@@ -296,6 +300,7 @@ func (r *deployTokenResource) Update(ctx context.Context, req resource.UpdateReq
 	plan.ID = state.ID
 	resp.Diagnostics.Append(plan.fill(ctx, r.data, token)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
 }
 
 func (r *deployTokenResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -311,14 +316,42 @@ func (r *deployTokenResource) Delete(ctx context.Context, req resource.DeleteReq
 	}
 }
 
+// ImportState accepts <account_id>/<token_id>, or an identity. The token is adopted as it is:
+// permissions beyond the deploy pair become extra_permissions, so a configuration that lists
+// them plans no change.
 func (r *deployTokenResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, err := splitImportID(req.ID, "account_id", "token_id")
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import id", err.Error())
+	identity, ok := importedIdentity(ctx, req, r.data, &resp.Diagnostics, parseAccountObjectID("token_id"))
+	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("account_id"), parts[0])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), parts[1])...)
+	accountID := identity.AccountID.ValueString()
+	token, err := r.data.client.GetAccountToken(ctx, accountID, identity.ID.ValueString())
+	if err != nil {
+		addAPIError(&resp.Diagnostics, apiCall{action: "import deploy token " + identity.ID.ValueString(), accountID: accountID, permission: apiTokensRead}, err)
+		return
+	}
+	model := adoptedDeployToken(ctx, r.data, accountID, token, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, model)...)
+	setIdentity(ctx, resp.Identity, model.identity(), &resp.Diagnostics)
+}
+
+// adoptedDeployToken is the state of a token Terraform did not create, as import and `terraform
+// query` give it: what Cloudflare says, with the permissions beyond the deploy pair as
+// extra_permissions, no rotation triggers, and no value (Cloudflare shows it only on create and roll).
+func adoptedDeployToken(ctx context.Context, data *providerData, accountID string, token cfclient.Token, diags *diag.Diagnostics) deployTokenModel {
+	model := deployTokenModel{
+		AccountID:        types.StringValue(accountID),
+		NotBefore:        types.StringNull(),
+		ExpiresOn:        types.StringNull(),
+		RotationTriggers: types.MapNull(types.StringType),
+		Value:            types.StringNull(),
+		Timeouts:         nullTimeouts(),
+	}
+	diags.Append(model.fill(ctx, data, token)...)
+	extras := setStrings(ctx, model.Permissions, diags)
+	extras = slices.DeleteFunc(extras, func(name string) bool { return slices.Contains(deployPermissionNames, name) })
+	model.ExtraPermissions = nullIfEmptySet(extras)
+	return model
 }
 
 // spec is the shared arguments' token plus what only the resource has.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -90,16 +91,20 @@ func (r *secretResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				MarkdownDescription: "The secret value. **Write-only**: never stored in state or plan; feed it from an " +
 					"ephemeral variable or ephemeral resource. 1 to 65,536 bytes through the API (the dashboard stops at " +
 					"1,024 bytes, so a longer value cannot be edited there). It is sent when the secret is created, whenever " +
-					"`value_wo_version` changes, and when a plan found the secret changed outside Terraform.",
-				Required:   true,
+					"`value_wo_version` changes, and when a plan found the secret changed outside Terraform. Creating a secret " +
+					"needs it; on a secret adopted by import, `terraform query` or `moved` it may be left out, and then the value " +
+					"belongs to whoever sets it elsewhere (see \"Who owns the value\").",
+				Optional:   true,
 				Sensitive:  true,
 				WriteOnly:  true,
 				Validators: []validator.String{secretValueValidator{}},
 			},
 			"value_wo_version": schema.Int64Attribute{
 				MarkdownDescription: "Change this number to send `value_wo` again (to rotate the value in place). Terraform " +
-					"cannot see changes to a write-only value, so without a new version a changed `value_wo` is not sent.",
-				Optional: true,
+					"cannot see changes to a write-only value, so without a new version a changed `value_wo` is not sent. " +
+					"Needs `value_wo`.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("value_wo"))},
 			},
 			"scopes": schema.SetAttribute{
 				MarkdownDescription: "Services that may use the secret: any of `" + strings.Join(knownScopes, "`, `") +
@@ -143,8 +148,11 @@ func (r *secretResource) Configure(_ context.Context, req resource.ConfigureRequ
 // ModifyPlan checks a create against what exists (the store, a secret of the same name, another
 // resource creating the same secret); warns before a plan deletes a secret, or takes its `workers`
 // scope away, while Workers still bind it; and plans a write whenever the secret will change, and
-// also when Read found it changed outside Terraform: then `modified` becomes unknown, which is the
-// in-place update that puts the configured value back, and a warning explains why.
+// also when Read found it changed outside Terraform while Terraform owns its value: then
+// `modified` becomes unknown, which is the in-place update that puts the configured value back,
+// and a warning explains why. Without value_wo the value is someone else's: only scopes and
+// comment are compared, and a secret to create (there is none, or a replace) is refused, since
+// Cloudflare needs a value.
 func (r *secretResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	planAccountID(ctx, r.data, req, resp)
 	if resp.Diagnostics.HasError() {
@@ -160,22 +168,36 @@ func (r *secretResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	switch {
-	case req.Plan.Raw.IsNull():
+	if req.Plan.Raw.IsNull() {
 		r.warnIfBound(ctx, state, "This plan deletes it", &resp.Diagnostics)
 		return
-	case req.State.Raw.IsNull():
+	}
+	var valueWO types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("value_wo"), &valueWO)...)
+	ownsValue := !valueWO.IsNull() // an unknown value (from an ephemeral resource) is a value
+	if req.State.Raw.IsNull() {
+		if !ownsValue {
+			addMissingValueError(&resp.Diagnostics, plan)
+			return
+		}
 		r.checkCreate(ctx, req, plan, &resp.Diagnostics)
 		return
 	}
 	rememberOwnKey(ctx, req, resp, state.remoteObject().key)
 	drift, diags := readDrift(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
+	if !ownsValue {
+		drift = "" // the value is someone else's; scopes and comment are compared below like any attribute
+	}
 	if drift == "" && resp.Plan.Raw.Equal(req.State.Raw) {
 		return // nothing changes: the common case of a scheduled plan, kept cheap
 	}
+	if !ownsValue && (len(resp.RequiresReplace) > 0 || plan.replaces(state)) {
+		addMissingValueError(&resp.Diagnostics, plan)
+		return
+	}
 	switch {
-	case !plan.Name.Equal(state.Name) || !plan.StoreID.Equal(state.StoreID) || !plan.AccountID.Equal(state.AccountID):
+	case plan.replaces(state) || !plan.AccountID.Equal(state.AccountID):
 		r.warnIfBound(ctx, state, "This plan replaces it, which deletes it and creates a new secret", &resp.Diagnostics)
 	case hasScope(ctx, state, "workers") && !plan.Scopes.IsUnknown() && !hasScope(ctx, plan, "workers"):
 		r.warnIfBound(ctx, state, `This plan leaves it without the "workers" scope`, &resp.Diagnostics)
@@ -264,6 +286,10 @@ func (r *secretResource) Create(ctx context.Context, req resource.CreateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if config.ValueWO.IsNull() {
+		addMissingValueError(&resp.Diagnostics, plan)
+		return
+	}
 	scopes := setStrings(ctx, plan.Scopes, &resp.Diagnostics)
 	accountID, storeID := plan.AccountID.ValueString(), plan.StoreID.ValueString()
 	created, err := r.data.client.CreateSecret(ctx, accountID, storeID, cfclient.NewSecret{
@@ -278,11 +304,15 @@ func (r *secretResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	resp.Diagnostics.Append(plan.fill(ctx, created)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
 }
 
 func (r *secretResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state secretModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// Set before anything else: the framework wants an identity even when Read finds the object
+	// gone and removes it from state (it cannot change during the object's life anyway).
+	setIdentity(ctx, resp.Identity, state.identity(), &resp.Diagnostics)
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
@@ -317,9 +347,11 @@ func (r *secretResource) Update(ctx context.Context, req resource.UpdateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	writeAll := drift != ""
+	// Without value_wo the value belongs elsewhere: a repair writes scopes and comment only.
+	ownsValue := !config.ValueWO.IsNull()
+	writeAll := drift != "" && ownsValue
 	var patch cfclient.SecretPatch
-	if writeAll || !plan.ValueWOVersion.Equal(state.ValueWOVersion) {
+	if ownsValue && (writeAll || !plan.ValueWOVersion.Equal(state.ValueWOVersion)) {
 		value := config.ValueWO.ValueString()
 		patch.Value = &value
 	}
@@ -339,6 +371,7 @@ func (r *secretResource) Update(ctx context.Context, req resource.UpdateRequest,
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, driftKey, nil)...)
 	resp.Diagnostics.Append(plan.fill(ctx, secret)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
 }
 
 func (r *secretResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -354,43 +387,73 @@ func (r *secretResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	}
 }
 
-// ImportState accepts <account_id>/<store_id>/<secret_id> and <account_id>/<store_id>/<name>.
+// ImportState accepts <account_id>/<store_id>/<secret_id> and <account_id>/<store_id>/<name>, or
+// an identity with the name, the id or both.
 func (r *secretResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, err := splitImportID(req.ID, "account_id", "store_id", "secret_id or name")
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import id", err.Error())
+	identity, ok := importedIdentity(ctx, req, r.data, &resp.Diagnostics, parseSecretImportID)
+	if !ok {
 		return
 	}
-	accountID, storeID, ref := parts[0], parts[1], parts[2]
-	secret, err := r.findSecret(ctx, accountID, storeID, ref)
+	secret, err := r.findSecret(ctx, identity)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot import secret", err.Error())
 		return
 	}
+	// Read runs next; with `modified` already known it sees no change, which is right:
+	// importing adopts the secret as it is.
+	model := adoptedSecret(ctx, identity.AccountID.ValueString(), secret, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, model)...)
+	setIdentity(ctx, resp.Identity, model.identity(), &resp.Diagnostics)
+}
+
+// findSecret finds the secret an import names: by id (which must then carry the name given, if
+// any), else by exact name. An id that is no secret of the store is tried as a name, since a
+// name may look like an id.
+func (r *secretResource) findSecret(ctx context.Context, identity secretIdentity) (cfclient.Secret, error) {
+	accountID, storeID := identity.AccountID.ValueString(), identity.StoreID.ValueString()
+	id, name := identity.ID.ValueString(), identity.Name.ValueString()
+	if id != "" {
+		secret, err := r.data.client.GetSecret(ctx, accountID, storeID, id)
+		switch {
+		case err == nil && name != "" && secret.Name != name:
+			return secret, fmt.Errorf("the identity names secret %q with id %s, but that id is secret %q in store %s", name, id, secret.Name, storeID)
+		case !cfclient.IsNotFound(err):
+			return secret, err
+		case name == "":
+			name = id
+		}
+	}
+	if name == "" {
+		return cfclient.Secret{}, fmt.Errorf("the import identity names no secret of store %s: give its name, its id, or both", storeID)
+	}
+	secret, found, err := r.data.client.SecretByName(ctx, accountID, storeID, name)
+	if err == nil && !found {
+		err = fmt.Errorf("store %s of account %s has no secret with id or name %q", storeID, accountID, name)
+	}
+	return secret, err
+}
+
+// adoptedSecret is the state of a secret Terraform did not create, as import and `terraform
+// query` give it: what Cloudflare says, with no value and no value version.
+func adoptedSecret(ctx context.Context, accountID string, secret cfclient.Secret, diags *diag.Diagnostics) secretModel {
 	model := secretModel{
 		AccountID:      types.StringValue(accountID),
 		ValueWOVersion: types.Int64Null(),
 		Timeouts:       nullTimeouts(),
 	}
-	resp.Diagnostics.Append(model.fill(ctx, secret)...)
-	// Read runs next; with `modified` already known it would see no change, which is right:
-	// importing adopts the secret as it is.
-	resp.Diagnostics.Append(resp.State.Set(ctx, model)...)
+	diags.Append(model.fill(ctx, secret)...)
+	return model
 }
 
-// findSecret finds a secret by id, or by exact name when ref is not an id of this store.
-func (r *secretResource) findSecret(ctx context.Context, accountID, storeID, ref string) (cfclient.Secret, error) {
-	if accountIDPattern.MatchString(ref) {
-		secret, err := r.data.client.GetSecret(ctx, accountID, storeID, ref)
-		if !cfclient.IsNotFound(err) {
-			return secret, err
-		}
-	}
-	secret, found, err := r.data.client.SecretByName(ctx, accountID, storeID, ref)
-	if err == nil && !found {
-		err = fmt.Errorf("store %s of account %s has no secret with id or name %q", storeID, accountID, ref)
-	}
-	return secret, err
+// addMissingValueError refuses to plan a secret Cloudflare would have to create without a value.
+func addMissingValueError(diags *diag.Diagnostics, plan secretModel) {
+	store := plan.StoreID.ValueString()
+	diags.AddAttributeError(path.Root("value_wo"), "A new secret needs a value",
+		fmt.Sprintf("Terraform must create secret %q in store %s (it does not exist, was deleted outside Terraform, or a change "+
+			"of name, store_id or account_id replaces it), and Cloudflare creates no secret without a value. Set value_wo "+
+			"from an ephemeral variable or ephemeral resource. value_wo may be left out only on a secret that exists and that "+
+			"Terraform adopted, e.g. with\n\nimport {\n  to = cfsecrets_secret.<name>\n  id = \"%s/%s/%s\"\n}",
+			plan.Name.ValueString(), store, plan.AccountID.ValueString(), store, plan.Name.ValueString()))
 }
 
 // explainWriteError turns Cloudflare's refusals into what to do about them.
@@ -436,6 +499,11 @@ func (m secretModel) remoteObject() remoteObject {
 	return remoteObject{kind: "secret", resource: "cfsecrets_secret",
 		key:         m.AccountID.ValueString() + "/" + m.StoreID.ValueString() + "/" + m.Name.ValueString(),
 		description: fmt.Sprintf("secret %q of store %s", m.Name.ValueString(), m.StoreID.ValueString())}
+}
+
+// replaces reports whether the plan needs a new secret: Cloudflare can move or rename none.
+func (m secretModel) replaces(state secretModel) bool {
+	return !m.Name.Equal(state.Name) || !m.StoreID.Equal(state.StoreID)
 }
 
 // changesSecret reports whether applying the plan writes anything to Cloudflare.

@@ -160,6 +160,7 @@ func (r *storeResource) Create(ctx context.Context, req resource.CreateRequest, 
 	}
 	plan.fill(store)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
 }
 
 // explainStoreLimit turns "maximum_stores_exceeded" into the one thing to do: import the
@@ -185,6 +186,9 @@ func (r *storeResource) explainStoreLimit(ctx context.Context, plan storeModel, 
 func (r *storeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state storeModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// Set before anything else: the framework wants an identity even when Read finds the object
+	// gone and removes it from state (it cannot change during the object's life anyway).
+	setIdentity(ctx, resp.Identity, state.identity(), &resp.Diagnostics)
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
@@ -210,6 +214,7 @@ func (r *storeResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
 }
 
 func (r *storeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -232,15 +237,16 @@ func (r *storeResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	}
 }
 
+// ImportState accepts <account_id>/<store_id>, or an identity.
 func (r *storeResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, err := splitImportID(req.ID, "account_id", "store_id")
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import id", err.Error())
+	identity, ok := importedIdentity(ctx, req, r.data, &resp.Diagnostics, parseAccountObjectID("store_id"))
+	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("account_id"), parts[0])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), parts[1])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("account_id"), identity.AccountID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), identity.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("force_destroy"), false)...)
+	setIdentity(ctx, resp.Identity, identity, &resp.Diagnostics)
 }
 
 // remoteObject is the store as the ownership checks name it.

@@ -183,12 +183,16 @@ func (r *workerBindingResource) Create(ctx context.Context, req resource.CreateR
 	// binding behind that a later destroy would remove.
 	if r.write(ctx, plan, true, &resp.Diagnostics); !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
 	}
 }
 
 func (r *workerBindingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state workerBindingModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// Set before anything else: the framework wants an identity even when Read finds the object
+	// gone and removes it from state (it cannot change during the object's life anyway).
+	setIdentity(ctx, resp.Identity, state.identity(), &resp.Diagnostics)
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
@@ -226,6 +230,7 @@ func (r *workerBindingResource) Update(ctx context.Context, req resource.UpdateR
 	}
 	if r.write(ctx, plan, false, &resp.Diagnostics); !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
 	}
 }
 
@@ -249,16 +254,18 @@ func (r *workerBindingResource) Delete(ctx context.Context, req resource.DeleteR
 	}
 }
 
+// ImportState accepts <account_id>/<script_name>/<binding_name>, or an identity.
 func (r *workerBindingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, err := splitImportID(req.ID, "account_id", "script_name", "binding_name")
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import id", err.Error())
+	identity, ok := importedIdentity(ctx, req, r.data, &resp.Diagnostics, parseWorkerBindingImportID)
+	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("account_id"), parts[0])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("script_name"), parts[1])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), parts[2])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	model := workerBindingModel{AccountID: identity.AccountID, ScriptName: identity.ScriptName, Name: identity.Name}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("account_id"), model.AccountID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("script_name"), model.ScriptName)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), model.Name)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), model.importID())...)
+	setIdentity(ctx, resp.Identity, identity, &resp.Diagnostics)
 }
 
 // Refusals of a binding edit: the name holds another type of binding, or a Secrets Store
