@@ -44,6 +44,7 @@ type Client struct {
 	sharedReads    bool
 	storeSecrets   sharedLoads[map[string]Secret] // by account/store, secrets by id
 	scriptBindings sharedLoads[[]Binding]         // by account/script
+	accountScripts sharedLoads[[]string]          // by account, script names
 	accountTokens  sharedLoads[map[string]Token]  // by account, tokens by id
 	secretCreates  createBatcher
 	secretDeletes  deleteBatcher

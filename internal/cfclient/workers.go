@@ -150,11 +150,24 @@ func (c *Client) UploadModuleWorker(ctx context.Context, accountID, scriptName, 
 		AccountID: cloudflare.F(accountID),
 	}, scriptUploadMultipart(metadata, modules), into(&env))
 	c.scriptBindings.invalidate(accountID + "/" + scriptName)
+	c.accountScripts.invalidate(accountID) // the upload may have made the script
 	return translate(err)
 }
 
-// ScriptNames lists the account's Worker scripts.
-func (c *Client) ScriptNames(ctx context.Context, accountID string) ([]string, error) {
+// scriptNames lists the account's Worker scripts. Readers of one account share one listing per
+// provider instance, as they share each script's bindings: a destroy that checks, for every
+// secret it deletes, which Workers bind it costs one listing, not one per secret.
+func (c *Client) scriptNames(ctx context.Context, accountID string) ([]string, error) {
+	if !c.sharedReads {
+		return c.fetchScriptNames(ctx, accountID)
+	}
+	names, err := c.accountScripts.get(ctx, accountID, func(ctx context.Context) ([]string, error) {
+		return c.fetchScriptNames(ctx, accountID)
+	})
+	return slices.Clone(names), err
+}
+
+func (c *Client) fetchScriptNames(ctx context.Context, accountID string) ([]string, error) {
 	var env envelope[[]struct {
 		ID string `json:"id"`
 	}]
@@ -195,11 +208,11 @@ type StoreBinding struct {
 }
 
 // StoreBindings lists the Secrets Store bindings of every Worker of the account that read from
-// the store, ordered by script then binding name: who breaks when a secret goes away. It lists the
-// scripts once and reads each script's bindings (shared with the bindings' own reads); a script
-// deleted between the two is skipped.
+// the store, ordered by script then binding name: who breaks when a secret goes away. It reads the
+// shared listing of the account's scripts and each script's shared bindings, so calls for many
+// secrets cost what one does; a script deleted between the two reads is skipped.
 func (c *Client) StoreBindings(ctx context.Context, accountID, storeID string) ([]StoreBinding, error) {
-	scripts, err := c.ScriptNames(ctx, accountID)
+	scripts, err := c.scriptNames(ctx, accountID)
 	if err != nil {
 		return nil, err
 	}
