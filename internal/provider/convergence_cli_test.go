@@ -232,23 +232,25 @@ func TestCLIWorkerBinding_everyOutOfBandChangeIsReportedAndRepairedByOneApply(t 
 	}
 	convergesAfterEachDrift(t, ws, rows)
 
-	// What one apply cannot repair, by the ownership rule: the name now belongs to something else.
+	// What one apply cannot repair: the name now belongs to something else (the ownership rule), or the
+	// Worker is gone (a binding needs a deployed Worker; the plan warns and the apply would fail).
 	ws.Write("main.tf", cfsecretstest.RequiredProviders+bindingOf("checkout", "STRIPE_KEY", storeID, "stripe_key"))
 	cannotRepair := []struct {
 		field   string
 		change  func(t *testing.T)
+		exit    int      // a name taken is refused at plan time; a Worker may still be deployed before the apply
 		planned []string // what the plan says
 	}{
 		{"type (a deploy made STRIPE_KEY a legacy secret_text)", func(t *testing.T) {
 			deployCheckout(t, mock, cfsecretstest.RawBinding(t, `{"type":"secret_text","name":"STRIPE_KEY","text":"legacy"}`))
-		}, []string{"already has a secret_text binding named STRIPE_KEY", "wrangler secret delete STRIPE_KEY"}},
+		}, 1, []string{"already has a secret_text binding named STRIPE_KEY", "wrangler secret delete STRIPE_KEY"}},
 		{"the Worker (deleted)", func(t *testing.T) {
 			callAPI(t, mock, http.MethodDelete, "/workers/scripts/checkout", nil)
-		}, []string{`has no Worker named "checkout"`, "deploy it first"}},
+		}, 0, []string{`has no Worker named "checkout"`, "deploy"}},
 	}
 	for _, row := range cannotRepair {
 		row.change(t)
-		out := ws.Expect(1, "plan", "-input=false")
+		out := ws.Expect(row.exit, "plan", "-input=false")
 		saysAll(t, "the plan after "+row.field+" changed", out.Stdout+out.Stderr, row.planned...)
 	}
 }

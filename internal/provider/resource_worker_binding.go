@@ -99,7 +99,7 @@ func (r *workerBindingResource) Configure(_ context.Context, req resource.Config
 }
 
 // ModifyPlan fills in the account and checks at plan time what the apply would run into: two
-// resources for one binding, a store or Worker that does not exist, a binding of that name that
+// resources for one binding, a store that does not exist, a Worker not deployed yet (a warning), a binding of that name that
 // someone else made, a secret without the `workers` scope (Cloudflare would answer 10021).
 func (r *workerBindingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	planAccountID(ctx, r.data, req, resp)
@@ -146,13 +146,16 @@ func (r *workerBindingResource) checkSecret(ctx context.Context, plan workerBind
 }
 
 // checkNameIsFree looks, before a create, at the Worker's binding of that name: a Worker that does
-// not exist or a name taken by another type of binding is an error; a Secrets Store binding bound
+// not exist is a warning; a name taken by another type of binding is an error; a Secrets Store binding bound
 // elsewhere is a warning, since the object found could be this resource's own after `terraform
 // taint` (its create is then planned like any other). The apply refuses it in any other case.
 func (r *workerBindingResource) checkNameIsFree(ctx context.Context, plan workerBindingModel, diags *diag.Diagnostics) {
 	bindings, err := r.data.client.ScriptBindings(ctx, plan.AccountID.ValueString(), plan.ScriptName.ValueString())
 	if cfclient.HasCode(err, cfclient.CodeScriptNotFound, "") {
-		addWorkerNotFound(diags, plan)
+		// A warning, not an error: the Worker may be deployed between this plan and its apply.
+		diags.AddAttributeWarning(path.Root("script_name"), "The Worker does not exist yet",
+			fmt.Sprintf("Account %s has no Worker named %q. A binding attaches to a deployed Worker: unless it is deployed "+
+				"(for example with `wrangler deploy`) before the apply, the apply will fail.", plan.AccountID.ValueString(), plan.ScriptName.ValueString()))
 		return
 	}
 	if err != nil {
