@@ -44,9 +44,13 @@ type Client struct {
 	sharedReads    bool
 	storeSecrets   sharedLoads[map[string]Secret] // by account/store, secrets by id
 	scriptBindings sharedLoads[[]Binding]         // by account/script
+	accountScripts sharedLoads[[]string]          // by account, script names
 	accountTokens  sharedLoads[map[string]Token]  // by account, tokens by id
 	secretCreates  createBatcher
 	secretDeletes  deleteBatcher
+	// made holds the ids of what this client created or adopted, which a create whose outcome
+	// was unknown never adopts again.
+	made madeObjects
 }
 
 // New builds a Client. The SDK's own retry loop is switched off because it sleeps without

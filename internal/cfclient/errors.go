@@ -2,9 +2,13 @@ package cfclient
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
 
 	cloudflare "github.com/cloudflare/cloudflare-go/v4"
@@ -77,8 +81,42 @@ func HasCode(err error, code int, message string) bool {
 	return ok && apiErr.Has(code, message)
 }
 
+// TransportError is a request that got no answer from Cloudflare. Its text names the address and
+// what went wrong there, never the request's path, query or body.
+type TransportError struct {
+	// Address is the scheme and host the request went to, e.g. "https://api.cloudflare.com".
+	Address string
+	// Sent is false when the request never left this machine (the address did not resolve, the
+	// connection was refused, TLS failed): Cloudflare did not see it, so nothing changed. When
+	// true, the connection broke after the request went out and it may have been acted on.
+	Sent bool
+	Err  error
+}
+
+func (e *TransportError) Error() string {
+	if !e.Sent {
+		return fmt.Sprintf("Cloudflare was not reached at %s: %v", e.Address, e.Err)
+	}
+	return fmt.Sprintf("the connection to Cloudflare at %s broke before its answer arrived: %v", e.Address, e.Err)
+}
+
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// neverSent reports whether a transport error happened before the request could leave this
+// machine: name resolution, connecting, or the TLS handshake.
+func neverSent(err error) bool {
+	var opErr *net.OpError
+	var dnsErr *net.DNSError
+	var certErr *tls.CertificateVerificationError
+	var unknownAuthority x509.UnknownAuthorityError
+	var hostnameErr x509.HostnameError
+	var recordErr tls.RecordHeaderError
+	return (errors.As(err, &opErr) && opErr.Op == "dial") || errors.As(err, &dnsErr) || errors.As(err, &certErr) ||
+		errors.As(err, &unknownAuthority) || errors.As(err, &hostnameErr) || errors.As(err, &recordErr)
+}
+
 // translate turns the SDK's error, whose text embeds the request URL and the raw response, into
-// an APIError; transport errors are wrapped with a plain explanation.
+// an APIError; transport errors become a TransportError that says whether anything was sent.
 func translate(err error) error {
 	if err == nil {
 		return nil
@@ -94,5 +132,13 @@ func translate(err error) error {
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return fmt.Errorf("request to Cloudflare did not finish: %w", err)
 	}
-	return fmt.Errorf("could not reach the Cloudflare API: %w", err)
+	transportErr := &TransportError{Address: "Cloudflare", Sent: !neverSent(err), Err: err}
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		transportErr.Err = urlErr.Err // without the URL, which holds ids and search terms
+		if u, parseErr := url.Parse(urlErr.URL); parseErr == nil {
+			transportErr.Address = u.Scheme + "://" + u.Host
+		}
+	}
+	return transportErr
 }

@@ -144,11 +144,31 @@ func TestTransportErrors(t *testing.T) {
 	closed.Close()
 	c := cfclient.New(cfclient.Config{APIToken: "tok-sentinel-xyz", BaseURL: url + "/client/v4"})
 	_, err := c.GetStore(context.Background(), "account", "store")
-	if err == nil || !strings.Contains(err.Error(), "could not reach the Cloudflare API") {
-		t.Errorf("unreachable API: err = %v", err)
+	var transportErr *cfclient.TransportError
+	if !errors.As(err, &transportErr) || transportErr.Sent || transportErr.Address != url {
+		t.Errorf("unreachable API: err = %#v, want a TransportError at %s that was never sent", err, url)
+	}
+	if want := "Cloudflare was not reached at " + url + ": "; err == nil || !strings.HasPrefix(err.Error(), want) ||
+		!strings.Contains(err.Error(), "connection refused") || strings.Contains(err.Error(), "/stores/") {
+		t.Errorf("unreachable API: err = %v, want %q, the cause, and no request path", err, want)
 	}
 	if strings.Contains(fmt.Sprint(err), "tok-sentinel-xyz") {
 		t.Errorf("transport error mentions the token: %v", err)
+	}
+
+	// A connection that breaks after the request went out: Cloudflare may have acted on it.
+	hangUp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		conn, _, hijackErr := w.(http.Hijacker).Hijack()
+		if hijackErr == nil {
+			_ = conn.Close()
+		}
+	}))
+	defer hangUp.Close()
+	c = cfclient.New(cfclient.Config{APIToken: "tok-sentinel-xyz", BaseURL: hangUp.URL + "/client/v4"})
+	_, err = c.GetStore(context.Background(), "account", "store")
+	if !errors.As(err, &transportErr) || !transportErr.Sent || transportErr.Address != hangUp.URL ||
+		!strings.HasPrefix(err.Error(), "the connection to Cloudflare at "+hangUp.URL+" broke before its answer arrived: ") {
+		t.Errorf("broken connection: err = %v, want a TransportError at %s that was sent", err, hangUp.URL)
 	}
 
 	a := newAPI(t, cloudflaremock.Config{})

@@ -480,3 +480,35 @@ func TestListingsShareWithReads(t *testing.T) {
 		}
 	}
 }
+
+func TestStoreBindingsShareTheScriptListing(t *testing.T) {
+	ctx := context.Background()
+	a := newAPI(t, cloudflaremock.Config{})
+	storeID := a.createStore()
+	a.createSecrets(storeID, 2)
+	a.deploy("checkout", cfclient.NewSecretsStoreBinding("A", storeID, "NAME_000"))
+	a.deploy("billing", cfclient.NewSecretsStoreBinding("B", storeID, "NAME_001"))
+	c := a.newClient(cfclient.Config{})
+	a.clearRequests()
+
+	// A destroy of many secrets asks once per secret: one listing of the scripts, one read of each.
+	for range 5 {
+		if _, err := c.StoreBindings(ctx, a.account, storeID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if lists, settings := a.count(http.MethodGet, "/workers/scripts"), a.count(http.MethodGet, "/settings"); lists != 1 || settings != 2 {
+		t.Errorf("five StoreBindings sent %d script listings and %d settings reads, want 1 and 2", lists, settings)
+	}
+
+	// A Worker this client uploads is seen by the next call.
+	if err := c.UploadModuleWorker(ctx, a.account, "new", "2025-01-01",
+		[]cfclient.WorkerModule{{Name: "index.js", Content: "export default {}"}},
+		[]cfclient.Binding{cfclient.NewSecretsStoreBinding("C", storeID, "NAME_000")}); err != nil {
+		t.Fatal(err)
+	}
+	usages, err := c.StoreBindings(ctx, a.account, storeID)
+	if err != nil || len(usages) != 3 || usages[2].ScriptName != "new" {
+		t.Errorf("after an upload StoreBindings = (%v, %v), want the new Worker's binding too", usages, err)
+	}
+}

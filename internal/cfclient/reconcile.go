@@ -3,7 +3,10 @@ package cfclient
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"slices"
+	"sync"
 	"time"
 )
 
@@ -43,10 +46,50 @@ func (c *Client) afterUnknownOutcome(ctx context.Context, err error, attempt fun
 // whether a secret found after an unknown outcome was made by this create.
 const adoptableSince = time.Minute
 
+// madeObjects is the set of ids of the stores, secrets and tokens this client created, or adopted
+// after an unknown outcome. A later create that lost its answer never adopts one of them: it was
+// another create's (in Terraform, another resource of the same configuration).
+type madeObjects struct {
+	mu  sync.Mutex
+	ids map[string]bool
+}
+
+func (m *madeObjects) add(ids ...string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.ids == nil {
+		m.ids = map[string]bool{}
+	}
+	for _, id := range ids {
+		m.ids[id] = true
+	}
+}
+
+func (m *madeObjects) has(id string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.ids[id]
+}
+
+// Created reports whether this client created the store, secret or token with this id, or adopted
+// it after a create whose answer was lost. A provider instance serves one Terraform run, so an
+// object it created that a later create runs into was made by another resource of that run.
+func (c *Client) Created(id string) bool { return c.made.has(id) }
+
+// madeSince reports whether a `created` time Cloudflare wrote is at or after since.
+func madeSince(created string, since time.Time) bool {
+	t, err := time.Parse(time.RFC3339, created)
+	return err == nil && !t.Before(since)
+}
+
+// errSecretNameTaken is Cloudflare's answer to a create whose name a store already holds.
+var errSecretNameTaken = &APIError{Status: http.StatusConflict, Errors: []ErrorDetail{{Code: CodeLimitReached, Message: "secret_name_already_exists"}}}
+
 // createSecretsReconciling creates secrets; after an unknown outcome it adopts the ones that
-// now exist and were created since the first attempt (writing the configured value, scopes and
-// comment to them), and creates the rest. An older secret of the same name is someone else's:
-// it is never adopted, and the create fails with Cloudflare's "already exists".
+// now exist, were created since the first attempt and were not made by another create of this
+// client (writing the configured value, scopes and comment to them), and creates the rest. Any
+// other secret of the same name is someone else's: it is never adopted, and the create fails
+// with Cloudflare's "already exists".
 func (c *Client) createSecretsReconciling(ctx context.Context, accountID, storeID string, secrets []NewSecret) ([]Secret, error) {
 	started := time.Now().Add(-adoptableSince)
 	created, err := c.CreateSecrets(ctx, accountID, storeID, secrets)
@@ -75,9 +118,10 @@ func (c *Client) adoptOrCreateSecrets(ctx context.Context, accountID, storeID st
 			missing, missingAt = append(missing, want), append(missingAt, i)
 			continue
 		}
-		if created, err := time.Parse(time.RFC3339, found.Created); err != nil || created.Before(started) {
-			return nil, &APIError{Status: http.StatusConflict, Errors: []ErrorDetail{{Code: CodeLimitReached, Message: "secret_name_already_exists"}}}
+		if !madeSince(found.Created, started) || c.made.has(found.ID) {
+			return nil, errSecretNameTaken
 		}
+		c.made.add(found.ID)
 		value, scopes, comment := want.Value, want.Scopes, want.Comment
 		if results[i], err = c.UpdateSecret(ctx, accountID, storeID, found.ID, SecretPatch{Value: &value, Scopes: &scopes, Comment: &comment}); err != nil {
 			return nil, err
@@ -96,8 +140,19 @@ func (c *Client) adoptOrCreateSecrets(ctx context.Context, accountID, storeID st
 }
 
 // createStoreReconciling creates a store; after an unknown outcome it adopts a store of that
-// name if one now exists.
+// name if one now exists that did not exist before the first attempt (stores are few and created
+// rarely, so it lists them first). A store that was there before is someone else's: the create is
+// sent again, and Cloudflare refuses it (one store per account) so that the resource can name the
+// import.
 func (c *Client) createStoreReconciling(ctx context.Context, accountID, name string) (Store, error) {
+	existed := map[string]bool{}
+	before, err := c.ListStores(ctx, accountID)
+	if err != nil {
+		return Store{}, err
+	}
+	for _, s := range before {
+		existed[s.ID] = true
+	}
 	store, err := c.createStore(ctx, accountID, name)
 	err = c.afterUnknownOutcome(ctx, err, func() error {
 		stores, err := c.ListStores(ctx, accountID)
@@ -105,7 +160,8 @@ func (c *Client) createStoreReconciling(ctx context.Context, accountID, name str
 			return err
 		}
 		for _, s := range stores {
-			if s.Name == name {
+			if s.Name == name && !existed[s.ID] && !c.made.has(s.ID) {
+				c.made.add(s.ID)
 				store = s
 				return nil
 			}
@@ -117,10 +173,14 @@ func (c *Client) createStoreReconciling(ctx context.Context, accountID, name str
 }
 
 // createTokenReconciling creates a token. Token names need not be unique, so after an unknown
-// outcome it looks for tokens of that name issued since the first attempt: it keeps the newest,
-// deletes any others its retries made, and rolls the kept one, since a value is shown only once.
+// outcome it looks for tokens issued since the first attempt that match the spec exactly (name,
+// permissions, resources, IP ranges, times) and that no other create of this client made. Those
+// can only be what its own attempts made, as long as there are no more of them than attempts: it
+// keeps the newest, deletes the others and rolls the kept one, since a value is shown only once.
+// More matches than attempts means someone else is making identical tokens: it then touches none.
 func (c *Client) createTokenReconciling(ctx context.Context, spec TokenSpec) (Token, error) {
-	started := time.Now().Add(-time.Second)
+	started := time.Now().Add(-time.Second).Truncate(time.Second)
+	attempts := 1
 	token, err := c.createToken(ctx, spec)
 	err = c.afterUnknownOutcome(ctx, err, func() error {
 		tokens, err := c.ListAccountTokens(ctx, spec.AccountID)
@@ -129,14 +189,19 @@ func (c *Client) createTokenReconciling(ctx context.Context, spec TokenSpec) (To
 		}
 		var mine []Token
 		for _, t := range tokens {
-			issued, parseErr := time.Parse(time.RFC3339, t.IssuedOn)
-			if t.Name == spec.Name && parseErr == nil && !issued.Before(started.Truncate(time.Second)) {
+			if madeSince(t.IssuedOn, started) && !c.made.has(t.ID) && matchesSpec(t, spec) {
 				mine = append(mine, t)
 			}
 		}
 		if len(mine) == 0 {
+			attempts++
 			token, err = c.createToken(ctx, spec)
 			return err
+		}
+		if len(mine) > attempts {
+			return fmt.Errorf("the answer to creating token %q was lost, and %d tokens with that name and these permissions were "+
+				"issued meanwhile, more than the %d this provider asked for: it cannot tell which one is its own, so it changed none of them. "+
+				"Delete the extra ones in the dashboard (My Profile, API Tokens), then apply again", spec.Name, len(mine), attempts)
 		}
 		newest := mine[0]
 		for _, t := range mine[1:] {
@@ -144,6 +209,7 @@ func (c *Client) createTokenReconciling(ctx context.Context, spec TokenSpec) (To
 				newest = t
 			}
 		}
+		c.made.add(newest.ID)
 		for _, t := range mine {
 			if t.ID != newest.ID {
 				if err := c.DeleteAccountToken(ctx, spec.AccountID, t.ID); err != nil {
@@ -156,4 +222,33 @@ func (c *Client) createTokenReconciling(ctx context.Context, spec TokenSpec) (To
 		return err
 	})
 	return token, err
+}
+
+// matchesSpec reports whether a token is exactly what spec asks for: its name, one allow policy of
+// the spec's permission groups on exactly the spec's account, its IP ranges and its times.
+func matchesSpec(t Token, spec TokenSpec) bool {
+	if t.Name != spec.Name || len(t.Policies) != 1 || !sameInstant(t.NotBefore, spec.NotBefore) || !sameInstant(t.ExpiresOn, spec.ExpiresOn) ||
+		!sameElements(t.Condition.RequestIP.In, spec.AllowedIPs) || !sameElements(t.Condition.RequestIP.NotIn, spec.DeniedIPs) {
+		return false
+	}
+	p := t.Policies[0]
+	groups := make([]string, 0, len(p.PermissionGroups))
+	for _, g := range p.PermissionGroups {
+		groups = append(groups, g.ID)
+	}
+	everything, ok := p.Resources[AccountResource(spec.AccountID)]
+	return p.Effect == "allow" && len(p.Resources) == 1 && ok && string(everything) == `"*"` && sameElements(groups, spec.PermissionGroupIDs)
+}
+
+func sameInstant(a, b string) bool {
+	if a == "" || b == "" {
+		return a == b
+	}
+	ta, errA := time.Parse(time.RFC3339, a)
+	tb, errB := time.Parse(time.RFC3339, b)
+	return errA == nil && errB == nil && ta.Equal(tb)
+}
+
+func sameElements(a, b []string) bool {
+	return slices.Equal(slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b)))
 }

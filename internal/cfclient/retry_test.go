@@ -417,8 +417,9 @@ func TestRetryThroughClient(t *testing.T) {
 			}
 			switch {
 			case tt.wantErr:
-				if err == nil || !strings.Contains(err.Error(), "could not reach the Cloudflare API") {
-					t.Errorf("err = %v, want a transport error", err)
+				var transportErr *TransportError
+				if !errors.As(err, &transportErr) || !transportErr.Sent {
+					t.Errorf("err = %v, want a transport error after the request was sent", err)
 				}
 				if _, isAPI := AsAPIError(err); isAPI {
 					t.Errorf("a dropped connection became an APIError: %v", err)

@@ -59,6 +59,9 @@ func (c *Client) CreateSecrets(ctx context.Context, accountID, storeID string, s
 		AccountID: cloudflare.F(accountID),
 	}, secretCreateWithComments(secrets), into(&env))
 	if err == nil {
+		for _, created := range env.Result {
+			c.made.add(created.ID)
+		}
 		c.rememberSecrets(accountID, storeID, env.Result...)
 	}
 	return env.Result, translate(err)

@@ -30,6 +30,7 @@ func (c *Client) createStore(ctx context.Context, accountID, name string) (Store
 		Body:      []secrets_store.StoreNewParamsBody{{Name: cloudflare.F(name)}},
 	}, storeCreateAsObject(name), into(&env))
 	if err == nil {
+		c.made.add(env.Result.ID)
 		// A new store has no secrets: reads in this apply need no listing.
 		c.storeSecrets.prime(accountID+"/"+env.Result.ID, map[string]Secret{})
 	}

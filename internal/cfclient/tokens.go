@@ -30,6 +30,9 @@ type TokenSpec struct {
 	// NotBefore and ExpiresOn are RFC 3339 times; empty means none.
 	NotBefore string
 	ExpiresOn string
+	// Status is "active" or "disabled", sent by updates (a create is always active); empty
+	// leaves it as it is.
+	Status string
 }
 
 // Token is an API token as Cloudflare returns it. Value is set only by create and roll.
@@ -91,12 +94,14 @@ func (c *Client) createToken(ctx context.Context, spec TokenSpec) (Token, error)
 		ExpiresOn: params.ExpiresOn,
 	}, into(&env))
 	if err == nil {
+		c.made.add(env.Result.ID)
 		c.rememberToken(spec.AccountID, env.Result.ID, &env.Result)
 	}
 	return env.Result, translate(err)
 }
 
-// UpdateAccountToken replaces a token's name, policies, condition and times; its value stays.
+// UpdateAccountToken replaces a token's name, policies, condition and times, and its status when
+// the spec has one; its value stays.
 func (c *Client) UpdateAccountToken(ctx context.Context, tokenID string, spec TokenSpec) (Token, error) {
 	params, err := tokenParams(spec)
 	if err != nil {
@@ -254,6 +259,9 @@ func tokenParams(spec TokenSpec) (shared.TokenParam, error) {
 			In:    cloudflare.F(nonNil(spec.AllowedIPs)),
 			NotIn: cloudflare.F(nonNil(spec.DeniedIPs)),
 		})}),
+	}
+	if spec.Status != "" {
+		params.Status = cloudflare.F(shared.TokenStatus(spec.Status))
 	}
 	if spec.NotBefore != "" {
 		t, err := time.Parse(time.RFC3339, spec.NotBefore)

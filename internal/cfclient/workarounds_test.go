@@ -140,9 +140,10 @@ func TestWorkerUploadAndSettingsPatch(t *testing.T) {
 	a.deploy("app",
 		rawBinding(t, `{"type":"plain_text","name":"GREETING","text":"hello"}`),
 		cfclient.NewSecretsStoreBinding("KEY", storeID, "NAME_000"))
-	scripts, err := a.client.ScriptNames(ctx, a.account)
-	if err != nil || !slices.Contains(scripts, "app") {
-		t.Errorf("ScriptNames = (%v, %v), want app", scripts, err)
+	usages, err := a.client.StoreBindings(ctx, a.account, storeID)
+	want := []cfclient.StoreBinding{{ScriptName: "app", BindingName: "KEY", StoreID: storeID, SecretName: "NAME_000"}}
+	if err != nil || !slices.Equal(usages, want) {
+		t.Errorf("StoreBindings = (%v, %v), want %v", usages, err, want)
 	}
 	got := a.bindings("app")
 	if b := got["KEY"]; b.Type != cfclient.BindingTypeSecretsStore || b.StoreID != storeID || b.SecretName != "NAME_000" {

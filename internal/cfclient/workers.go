@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	cloudflare "github.com/cloudflare/cloudflare-go/v4"
 	"github.com/cloudflare/cloudflare-go/v4/workers"
@@ -149,6 +150,7 @@ func (c *Client) UploadModuleWorker(ctx context.Context, accountID, scriptName, 
 		AccountID: cloudflare.F(accountID),
 	}, scriptUploadMultipart(metadata, modules), into(&env))
 	c.scriptBindings.invalidate(accountID + "/" + scriptName)
+	c.accountScripts.invalidate(accountID) // the upload may have made the script
 	return translate(err)
 }
 
@@ -163,8 +165,20 @@ func (c *Client) DeployWorker(ctx context.Context, accountID, scriptName, module
 	return nil
 }
 
-// ScriptNames lists the account's Worker scripts.
-func (c *Client) ScriptNames(ctx context.Context, accountID string) ([]string, error) {
+// scriptNames lists the account's Worker scripts. Readers of one account share one listing per
+// provider instance, as they share each script's bindings: a destroy that checks, for every
+// secret it deletes, which Workers bind it costs one listing, not one per secret.
+func (c *Client) scriptNames(ctx context.Context, accountID string) ([]string, error) {
+	if !c.sharedReads {
+		return c.fetchScriptNames(ctx, accountID)
+	}
+	names, err := c.accountScripts.get(ctx, accountID, func(ctx context.Context) ([]string, error) {
+		return c.fetchScriptNames(ctx, accountID)
+	})
+	return slices.Clone(names), err
+}
+
+func (c *Client) fetchScriptNames(ctx context.Context, accountID string) ([]string, error) {
 	var env envelope[[]struct {
 		ID string `json:"id"`
 	}]
@@ -193,4 +207,44 @@ func (c *Client) ScriptSecretNames(ctx context.Context, accountID, scriptName st
 		names = append(names, s.Name)
 	}
 	return names, nil
+}
+
+// StoreBinding is one Secrets Store binding of a Worker: script ScriptName reads secret
+// SecretName of store StoreID as env.<BindingName>.
+type StoreBinding struct {
+	ScriptName  string
+	BindingName string
+	StoreID     string
+	SecretName  string
+}
+
+// StoreBindings lists the Secrets Store bindings of every Worker of the account that read from
+// the store, ordered by script then binding name: who breaks when a secret goes away. It reads the
+// shared listing of the account's scripts and each script's shared bindings, so calls for many
+// secrets cost what one does; a script deleted between the two reads is skipped.
+func (c *Client) StoreBindings(ctx context.Context, accountID, storeID string) ([]StoreBinding, error) {
+	scripts, err := c.scriptNames(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(scripts)
+	var found []StoreBinding
+	for _, script := range scripts {
+		bindings, err := c.ScriptBindings(ctx, accountID, script)
+		if IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		var ofScript []StoreBinding
+		for _, b := range bindings {
+			if b.Type == BindingTypeSecretsStore && b.StoreID == storeID {
+				ofScript = append(ofScript, StoreBinding{ScriptName: script, BindingName: b.Name, StoreID: b.StoreID, SecretName: b.SecretName})
+			}
+		}
+		slices.SortFunc(ofScript, func(a, b StoreBinding) int { return strings.Compare(a.BindingName, b.BindingName) })
+		found = append(found, ofScript...)
+	}
+	return found, nil
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -42,15 +43,16 @@ func TestPermissionGroupCatalogue(t *testing.T) {
 		}
 	}
 	accounts, zones := 0, 0
-	names := map[string]bool{}
+	names := map[string]bool{} // name and scopes
 	for _, pg := range permissionGroups {
 		if !idPattern.MatchString(pg.ID) {
 			t.Errorf("%s: id %q is not 32 hex", pg.Name, pg.ID)
 		}
-		if names[pg.Name] {
-			t.Errorf("name %q used twice", pg.Name)
+		key := pg.Name + " " + strings.Join(pg.Scopes, ",")
+		if names[key] {
+			t.Errorf("name %q used twice at scopes %v", pg.Name, pg.Scopes)
 		}
-		names[pg.Name] = true
+		names[key] = true
 		switch {
 		case slices.Equal(pg.Scopes, []string{scopeAccount}):
 			accounts++
@@ -62,6 +64,28 @@ func TestPermissionGroupCatalogue(t *testing.T) {
 	}
 	if accounts < 25 || zones < 5 {
 		t.Errorf("catalogue has %d account and %d zone groups, want a realistic spread", accounts, zones)
+	}
+}
+
+// TestPermissionGroupNamesAtTwoScopes: like Cloudflare's, the catalogue has groups of the same
+// name at account and at zone scope, with their real ids, the zone one listed first.
+func TestPermissionGroupNamesAtTwoScopes(t *testing.T) {
+	m := newMockAPI(t, Config{})
+	for name, want := range map[string]string{
+		"Logs Read": `[{"id":"c4a30cd58c5d42619c86a3c36c441e2d","name":"Logs Read","scopes":["com.cloudflare.api.account.zone"]},` +
+			`{"id":"6a315a56f18441e59ed03352369ae956","name":"Logs Read","scopes":["com.cloudflare.api.account"]}]`,
+		"Logs Write": `[{"id":"3e0b5820118e47f3922f7c989e673882","name":"Logs Write","scopes":["com.cloudflare.api.account.zone"]},` +
+			`{"id":"96163bd1b0784f62b3e44ed8c2ab1eb6","name":"Logs Write","scopes":["com.cloudflare.api.account"]}]`,
+		"DNS Write": `[{"id":"4755a26eedb94da69e1066d98aa820be","name":"DNS Write","scopes":["com.cloudflare.api.account.zone"]}]`,
+	} {
+		r := m.send(http.MethodGet, apiPrefix+"/user/tokens/permission_groups?name="+url.QueryEscape(name), "", m.auth())
+		if string(r.env.Result) != want {
+			t.Errorf("%s: result %s, want %s", name, r.env.Result, want)
+		}
+	}
+	r := m.send(http.MethodGet, apiPrefix+"/user/tokens/permission_groups?name="+url.QueryEscape("Logs Write")+"&scope="+scopeAccount, "", m.auth())
+	if want := `[{"id":"96163bd1b0784f62b3e44ed8c2ab1eb6","name":"Logs Write","scopes":["com.cloudflare.api.account"]}]`; string(r.env.Result) != want {
+		t.Errorf("Logs Write at account scope: result %s, want %s", r.env.Result, want)
 	}
 }
 
@@ -110,8 +134,9 @@ func TestPermissionGroupsList(t *testing.T) {
 		{"name is not a substring search", "?name=Workers",
 			resultInfo{Page: 1, PerPage: 1, Count: 0, TotalCount: 0, TotalPages: 0}, []string{}},
 		{"empty name filters nothing", "?name=", resultInfo{Page: 1, PerPage: total, Count: total, TotalCount: total, TotalPages: 1}, nil},
-		{"zone scope", "?scope=" + scopeZone, resultInfo{Page: 1, PerPage: 8, Count: 8, TotalCount: 8, TotalPages: 1},
-			[]string{"Cache Purge", "DNS Read", "DNS Write", "Workers Routes Read", "Workers Routes Write", "Zone Read", "Zone Settings Write", "Zone Write"}},
+		{"zone scope", "?scope=" + scopeZone, resultInfo{Page: 1, PerPage: 10, Count: 10, TotalCount: 10, TotalPages: 1},
+			[]string{"Cache Purge", "DNS Read", "DNS Write", "Logs Read", "Logs Write", "Workers Routes Read", "Workers Routes Write",
+				"Zone Read", "Zone Settings Write", "Zone Write"}},
 		{"paged", "?per_page=10&page=2", resultInfo{Page: 2, PerPage: 10, Count: 10, TotalCount: total, TotalPages: (total + 9) / 10}, nil},
 		{"page only", "?page=1", resultInfo{Page: 1, PerPage: 20, Count: 20, TotalCount: total, TotalPages: (total + 19) / 20}, nil},
 	}

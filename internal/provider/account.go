@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -12,6 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cfclient"
 )
 
 // Cloudflare account, store and secret ids are 32 lowercase hex characters.
@@ -93,4 +96,16 @@ func dataSourceAccountIDAttribute() datasourceschema.StringAttribute {
 		Optional:            true,
 		Validators:          []validator.String{accountIDValidator()},
 	}
+}
+
+// isStoreNotFound reports whether err is Cloudflare's answer that a store does not exist.
+func isStoreNotFound(err error) bool {
+	return cfclient.IsNotFound(err) && cfclient.HasCode(err, cfclient.CodeBadRequest, "store_not_found")
+}
+
+// addStoreNotFound reports a store id that names no store of the account, on the attribute at.
+func addStoreNotFound(diags *diag.Diagnostics, at path.Path, accountID, storeID string) {
+	diags.AddAttributeError(at, "No such Secrets Store",
+		fmt.Sprintf("Store %s does not exist on account %s. Use the id of the account's store: cfsecrets_store.<name>.id, or "+
+			"the cfsecrets_store data source, which finds it by name.", storeID, accountID))
 }

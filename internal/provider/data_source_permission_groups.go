@@ -36,12 +36,14 @@ func (d *permissionGroupsDataSource) Metadata(_ context.Context, req datasource.
 func (d *permissionGroupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The permission groups API tokens on the account can hold, for building tokens other than the " +
-			"deploy token (and for finding the exact name to put in `extra_permissions`).",
+			"deploy token, and for finding the exact name to put in `extra_permissions`, which takes groups whose scopes include `" +
+			accountScope + "` (filter with `scope`).",
 		Attributes: map[string]schema.Attribute{
 			"account_id": dataSourceAccountIDAttribute(),
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Only groups with this name, e.g. `Workers Scripts Write`.",
-				Optional:            true,
+				MarkdownDescription: "Only groups with this name, e.g. `Workers Scripts Write`. Names are not unique: some exist at " +
+					"account and at zone scope (e.g. `Logs Write`); each group's `scopes` tell them apart.",
+				Optional: true,
 			},
 			"scope": schema.StringAttribute{
 				MarkdownDescription: "Only groups with this scope, e.g. `com.cloudflare.api.account` or `com.cloudflare.api.account.zone`.",
@@ -73,7 +75,7 @@ func (d *permissionGroupsDataSource) Read(ctx context.Context, req datasource.Re
 	}
 	groups, err := d.data.client.PermissionGroups(ctx, accountID, config.Name.ValueString(), config.Scope.ValueString())
 	if err != nil {
-		explainTokenError(&resp.Diagnostics, "list permission groups", err)
+		addAPIError(&resp.Diagnostics, apiCall{action: "list permission groups", accountID: accountID, permission: apiTokensRead}, err)
 		return
 	}
 	config.Groups = make([]permissionGroup, 0, len(groups))

@@ -5,10 +5,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cfclient"
 )
 
 var _ datasource.DataSourceWithConfigure = (*secretUsageDataSource)(nil)
@@ -76,32 +75,29 @@ func (d *secretUsageDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	scripts, err := d.data.client.ScriptNames(ctx, accountID)
+	storeID := config.StoreID.ValueString()
+	// No binding refers to a store that does not exist: say so rather than answer "unused".
+	// Without Secrets Store Read the check is left out, since listing usages needs Workers only.
+	if _, err := d.data.client.GetStore(ctx, accountID, storeID); isStoreNotFound(err) {
+		addStoreNotFound(&resp.Diagnostics, path.Root("store_id"), accountID, storeID)
+		return
+	}
+	bindings, err := d.data.client.StoreBindings(ctx, accountID, storeID)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "list the account's Worker scripts", err)
+		addAPIError(&resp.Diagnostics, apiCall{action: "read the bindings of the account's Workers", accountID: accountID,
+			permission: workersScriptsRead}, err)
 		return
 	}
 	config.Usages = []secretUsage{}
-	for _, script := range sortedCopy(scripts) {
-		bindings, err := d.data.client.ScriptBindings(ctx, accountID, script)
-		if cfclient.IsNotFound(err) {
-			continue // deleted between the listing and this read
+	for _, b := range bindings {
+		if !config.SecretName.IsNull() && b.SecretName != config.SecretName.ValueString() {
+			continue
 		}
-		if err != nil {
-			addAPIError(&resp.Diagnostics, "read the bindings of Worker "+script, err)
-			return
-		}
-		for _, b := range bindings {
-			if b.Type != cfclient.BindingTypeSecretsStore || b.StoreID != config.StoreID.ValueString() ||
-				(!config.SecretName.IsNull() && b.SecretName != config.SecretName.ValueString()) {
-				continue
-			}
-			config.Usages = append(config.Usages, secretUsage{
-				ScriptName:  types.StringValue(script),
-				BindingName: types.StringValue(b.Name),
-				SecretName:  types.StringValue(b.SecretName),
-			})
-		}
+		config.Usages = append(config.Usages, secretUsage{
+			ScriptName:  types.StringValue(b.ScriptName),
+			BindingName: types.StringValue(b.BindingName),
+			SecretName:  types.StringValue(b.SecretName),
+		})
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, config)...)
 }

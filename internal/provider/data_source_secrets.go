@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -108,8 +109,12 @@ func (d *secretsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		Scopes: setStrings(ctx, config.Scopes, &resp.Diagnostics),
 	}
 	secrets, err := d.data.client.ListSecrets(ctx, accountID, config.StoreID.ValueString(), filter)
+	if isStoreNotFound(err) {
+		addStoreNotFound(&resp.Diagnostics, path.Root("store_id"), accountID, config.StoreID.ValueString())
+		return
+	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "list the secrets of store "+config.StoreID.ValueString(), err)
+		addAPIError(&resp.Diagnostics, secretCall("list the secrets of store "+config.StoreID.ValueString(), accountID, secretsStoreRead), err)
 		return
 	}
 	config.Secrets = make([]secretListItem, 0, len(secrets))

@@ -35,6 +35,7 @@ func (d *workerSecretsDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			"script_name": schema.StringAttribute{
 				MarkdownDescription: "Name of the Worker script.",
 				Required:            true,
+				Validators:          workerNameValidators(),
 			},
 			"names": schema.ListAttribute{
 				MarkdownDescription: "The secret names, sorted.",
@@ -58,7 +59,8 @@ func (d *workerSecretsDataSource) Read(ctx context.Context, req datasource.ReadR
 	}
 	names, err := d.data.client.ScriptSecretNames(ctx, accountID, config.ScriptName.ValueString())
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "list the Workers secrets of "+config.ScriptName.ValueString(), err)
+		addAPIError(&resp.Diagnostics, apiCall{action: "list the Workers secrets of " + config.ScriptName.ValueString(), accountID: accountID,
+			permission: workersScriptsRead}, err)
 		return
 	}
 	config.Names = sortedCopy(names)

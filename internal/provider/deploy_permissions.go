@@ -19,6 +19,16 @@ const (
 
 var deployPermissionNames = []string{permSecretsStoreRead, permWorkersScriptsWrite}
 
+// accountScope is the scope of permission groups that apply to an account. A deploy token's one
+// policy covers exactly one account, so it may hold only groups with this scope.
+const accountScope = "com.cloudflare.api.account"
+
+// Permission-group names are not unique: Cloudflare has groups of the same name at account and
+// at zone scope ("Logs Write", cloudflare/terraform-provider-cloudflare#1650). A name therefore
+// means the account-scoped group of that name; a group is shown by its name only when it is the
+// group that name means, and otherwise with its scope and id, so a plan never shows two different
+// groups as the same word.
+
 // permissionCatalog resolves permission-group names to ids with one listing per account per
 // provider instance: names do not change during a run.
 type permissionCatalog struct {
@@ -43,8 +53,11 @@ func (c *permissionCatalog) groups(ctx context.Context, client *cfclient.Client,
 	return groups, nil
 }
 
-// resolve maps names to ids, in the order given. An unknown name is an error that lists the
-// names it most resembles.
+func accountScoped(g cfclient.PermissionGroup) bool { return slices.Contains(g.Scopes, accountScope) }
+
+// resolve maps names to the ids of the account-scoped groups of those names, in the order given.
+// A name with no account-scoped group is an error that says what it is and lists the
+// account-scoped names it most resembles.
 func (c *permissionCatalog) resolve(ctx context.Context, client *cfclient.Client, accountID string, names []string) ([]string, error) {
 	groups, err := c.groups(ctx, client, accountID)
 	if err != nil {
@@ -52,7 +65,7 @@ func (c *permissionCatalog) resolve(ctx context.Context, client *cfclient.Client
 	}
 	ids := make([]string, 0, len(names))
 	for _, name := range names {
-		i := slices.IndexFunc(groups, func(g cfclient.PermissionGroup) bool { return g.Name == name })
+		i := slices.IndexFunc(groups, func(g cfclient.PermissionGroup) bool { return g.Name == name && accountScoped(g) })
 		if i < 0 {
 			return nil, unknownPermissionError(name, groups)
 		}
@@ -61,46 +74,78 @@ func (c *permissionCatalog) resolve(ctx context.Context, client *cfclient.Client
 	return ids, nil
 }
 
-// namesOf maps ids back to names; an id the catalogue lacks is shown as the id.
-func (c *permissionCatalog) namesOf(ctx context.Context, client *cfclient.Client, accountID string, ids []string) ([]string, error) {
+// displayNames maps ids back to what the plan shows: the name when it is the account-scoped group
+// of that name (what the name resolves to), else the name with the group's scope and id, and the
+// bare id for a group the catalogue lacks.
+func (c *permissionCatalog) displayNames(ctx context.Context, client *cfclient.Client, accountID string, ids []string) ([]string, error) {
 	groups, err := c.groups(ctx, client, accountID)
 	if err != nil {
 		return nil, err
 	}
 	names := make([]string, 0, len(ids))
 	for _, id := range ids {
-		name := id
-		if i := slices.IndexFunc(groups, func(g cfclient.PermissionGroup) bool { return g.ID == id }); i >= 0 {
-			name = groups[i].Name
+		i := slices.IndexFunc(groups, func(g cfclient.PermissionGroup) bool { return g.ID == id })
+		switch {
+		case i < 0:
+			names = append(names, id)
+		case accountScoped(groups[i]):
+			names = append(names, groups[i].Name)
+		default:
+			names = append(names, fmt.Sprintf("%s (%s scope, id %s)", groups[i].Name, scopeWords(groups[i].Scopes), id))
 		}
-		names = append(names, name)
 	}
 	return names, nil
 }
 
+// scopeWords names scopes the way the dashboard groups permissions: "zone", "user".
+func scopeWords(scopes []string) string {
+	words := make([]string, 0, len(scopes))
+	for _, s := range scopes {
+		words = append(words, s[strings.LastIndex(s, ".")+1:])
+	}
+	return strings.Join(words, ", ")
+}
+
+// unknownPermission is a permission-group name that resolves to no account-scoped group.
+type unknownPermission struct{ message string }
+
+func (e *unknownPermission) Error() string { return e.message }
+
 func unknownPermissionError(name string, groups []cfclient.PermissionGroup) error {
 	var near []string
+	var otherScopes []string
 	for _, g := range groups {
-		if sharesAWord(name, g.Name) {
+		switch {
+		case g.Name == name && !accountScoped(g):
+			otherScopes = append(otherScopes, scopeWords(g.Scopes))
+		case accountScoped(g) && sharesAWord(name, g.Name) && !slices.Contains(near, fmt.Sprintf("%q", g.Name)):
 			near = append(near, fmt.Sprintf("%q", g.Name))
 		}
 	}
-	hint := "The cfsecrets_permission_groups data source lists them all."
+	hint := "The cfsecrets_permission_groups data source lists them all (scope = \"" + accountScope + "\")."
 	if len(near) > 0 {
 		hint = "Did you mean one of: " + strings.Join(near, ", ") + "?"
 	}
-	return fmt.Errorf("%q is not a permission group name Cloudflare knows. %s", name, hint)
+	if len(otherScopes) > 0 {
+		return &unknownPermission{fmt.Sprintf("%q is a %s permission group: a deploy token covers one account, so it can hold account "+
+			"permission groups only. %s", name, strings.Join(otherScopes, " and "), hint)}
+	}
+	return &unknownPermission{fmt.Sprintf("%q is not a permission group name Cloudflare knows. %s", name, hint)}
 }
 
-// sharesAWord reports whether a and b share a word of three letters or more, ignoring case
-// and punctuation such as the dashboard's "Workers Scripts: Edit".
+// accessWords end most group names; sharing one says nothing about being close ("DNS Write" and
+// "Pages Write").
+var accessWords = []string{"read", "write", "edit"}
+
+// sharesAWord reports whether a and b share a word of three letters or more other than an access
+// word, ignoring case and punctuation such as the dashboard's "Workers Scripts: Edit".
 func sharesAWord(a, b string) bool {
 	words := func(s string) []string {
 		return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return r == ' ' || r == ':' || r == '-' || r == '_' })
 	}
 	bWords := words(b)
 	for _, w := range words(a) {
-		if len(w) >= 3 && slices.Contains(bWords, w) {
+		if len(w) >= 3 && !slices.Contains(accessWords, w) && slices.Contains(bWords, w) {
 			return true
 		}
 	}

@@ -6,15 +6,10 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cfclient"
 )
 
 const (
@@ -31,14 +26,12 @@ type ephemeralDeployToken struct {
 }
 
 type ephemeralDeployTokenModel struct {
-	AccountID        types.String `tfsdk:"account_id"`
-	Name             types.String `tfsdk:"name"`
-	ExtraPermissions types.Set    `tfsdk:"extra_permissions"`
-	AllowedIPs       types.Set    `tfsdk:"allowed_ips"`
-	TTL              types.String `tfsdk:"ttl"`
-	ID               types.String `tfsdk:"id"`
-	Value            types.String `tfsdk:"value"`
-	ExpiresOn        types.String `tfsdk:"expires_on"`
+	deployTokenArguments
+	AccountID types.String `tfsdk:"account_id"`
+	TTL       types.String `tfsdk:"ttl"`
+	ID        types.String `tfsdk:"id"`
+	Value     types.String `tfsdk:"value"`
+	ExpiresOn types.String `tfsdk:"expires_on"`
 }
 
 type ephemeralTokenRef struct {
@@ -57,28 +50,12 @@ func (e *ephemeralDeployToken) Schema(_ context.Context, _ ephemeral.SchemaReque
 		MarkdownDescription: "A short-lived least-privilege deploy token (Workers Scripts Edit + Account Secrets Store Read on one " +
 			"account) for one Terraform run: created when the run needs it, deleted when the run ends, and expiring after `ttl` " +
 			"even if the run is killed. Its value never reaches state or plan; hand it to write-only arguments or provider blocks. " +
-			"Needs Terraform 1.10 or later.",
-		Attributes: map[string]schema.Attribute{
+			"Its arguments mean what they mean on the `cfsecrets_deploy_token` resource. Needs Terraform 1.10 or later.",
+		Attributes: withEphemeralDeployTokenArguments(map[string]schema.Attribute{
 			"account_id": schema.StringAttribute{
 				MarkdownDescription: "Cloudflare account id. Defaults to the provider's `account_id`.",
 				Optional:            true,
 				Validators:          []validator.String{accountIDValidator()},
-			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: "The token's name. Defaults to `terraform-ephemeral-deploy`.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 120)},
-			},
-			"extra_permissions": schema.SetAttribute{
-				MarkdownDescription: "Names of further permission groups to grant.",
-				Optional:            true,
-				ElementType:         types.StringType,
-			},
-			"allowed_ips": schema.SetAttribute{
-				MarkdownDescription: "Only requests from these CIDR ranges may use the token.",
-				Optional:            true,
-				ElementType:         types.StringType,
-				Validators:          []validator.Set{setvalidator.ValueStringsAre(cidrValidator{})},
 			},
 			"ttl": schema.StringAttribute{
 				MarkdownDescription: "How long the token lives, as a Go duration such as `15m` (the default) or `1h`; between 1 minute and 24 hours.",
@@ -88,7 +65,7 @@ func (e *ephemeralDeployToken) Schema(_ context.Context, _ ephemeral.SchemaReque
 			"id":         schema.StringAttribute{MarkdownDescription: "The token id.", Computed: true},
 			"value":      schema.StringAttribute{MarkdownDescription: "The token's value.", Computed: true, Sensitive: true},
 			"expires_on": schema.StringAttribute{MarkdownDescription: "When the token stops working (RFC 3339).", Computed: true},
-		},
+		}),
 	}
 }
 
@@ -107,31 +84,19 @@ func (e *ephemeralDeployToken) Open(ctx context.Context, req ephemeral.OpenReque
 	if !config.TTL.IsNull() {
 		ttl, _ = time.ParseDuration(config.TTL.ValueString())
 	}
-	name := config.Name.ValueString()
-	if name == "" {
-		name = "terraform-ephemeral-deploy"
-	}
-	names := desiredPermissionNames(ctx, deployTokenModel{ExtraPermissions: config.ExtraPermissions}, &resp.Diagnostics)
-	ids, err := e.data.permissions.resolve(ctx, e.data.client, accountID, names)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("extra_permissions"), "Unknown permission group", err.Error())
+	spec := config.tokenSpec(ctx, e.data, accountID, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	expiresOn := time.Now().Add(ttl).UTC().Truncate(time.Second).Format(time.RFC3339)
-	token, err := e.data.client.CreateAccountToken(ctx, cfclient.TokenSpec{
-		Name:               name,
-		AccountID:          accountID,
-		PermissionGroupIDs: ids,
-		AllowedIPs:         setStrings(ctx, config.AllowedIPs, &resp.Diagnostics),
-		ExpiresOn:          expiresOn,
-	})
+	spec.ExpiresOn = time.Now().Add(ttl).UTC().Truncate(time.Second).Format(time.RFC3339)
+	token, err := e.data.client.CreateAccountToken(ctx, spec)
 	if err != nil {
-		explainTokenError(&resp.Diagnostics, "create an ephemeral deploy token", err)
+		addAPIError(&resp.Diagnostics, tokenCall("create an ephemeral deploy token", accountID), err)
 		return
 	}
 	config.ID = types.StringValue(token.ID)
 	config.Value = types.StringValue(token.Value)
-	config.ExpiresOn = types.StringValue(expiresOn)
+	config.ExpiresOn = types.StringValue(spec.ExpiresOn)
 	resp.Diagnostics.Append(resp.Result.Set(ctx, config)...)
 	ref, _ := json.Marshal(ephemeralTokenRef{AccountID: accountID, ID: token.ID})
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, ephemeralTokenKey, ref)...)

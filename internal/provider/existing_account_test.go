@@ -23,7 +23,7 @@ type existingAccount struct {
 	deployToken, wideToken, dnsToken cfclient.Token
 }
 
-const groupKVWrite = "eda56bffc9013018ec54ef5077c4e950" // Workers KV Storage Write
+const groupKVWrite = "f7f0eda5697f475c90846e879bab8666" // Workers KV Storage Write (its real id, cloudflaremock/FACTS.md)
 
 func seedExistingAccount(t *testing.T, mock *cfsecretstest.Mock) existingAccount {
 	t.Helper()

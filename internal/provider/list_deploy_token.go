@@ -58,7 +58,7 @@ func (r *deployTokenListResource) List(ctx context.Context, req list.ListRequest
 	}
 	tokens, err := r.data.client.AccountTokens(ctx, accountID)
 	if err != nil {
-		explainTokenError(&diags, "list the API tokens of account "+accountID, err)
+		addAPIError(&diags, apiCall{action: "list the API tokens of account " + accountID, accountID: accountID, permission: apiTokensRead}, err)
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
@@ -66,7 +66,7 @@ func (r *deployTokenListResource) List(ctx context.Context, req list.ListRequest
 	for _, token := range tokens {
 		deploy, err := r.isDeployToken(ctx, accountID, token)
 		if err != nil {
-			diags.AddError("Could not read the permission groups", err.Error())
+			addAPIError(&diags, apiCall{action: "read the permission groups", accountID: accountID, permission: apiTokensRead}, err)
 			stream.Results = list.ListResultsStreamDiagnostics(diags)
 			return
 		}
@@ -98,7 +98,7 @@ func (r *deployTokenListResource) isDeployToken(ctx context.Context, accountID s
 	for _, g := range policy.PermissionGroups {
 		ids = append(ids, g.ID)
 	}
-	names, err := r.data.permissions.namesOf(ctx, r.data.client, accountID, ids)
+	names, err := r.data.permissions.displayNames(ctx, r.data.client, accountID, ids)
 	if err != nil {
 		return false, err
 	}

@@ -70,7 +70,7 @@ func (r *workerBindingListResource) List(ctx context.Context, req list.ListReque
 		diags.AddAttributeError(path.Root("script_name"), "The Worker does not exist",
 			"Account "+accountID+" has no Worker named \""+script+"\". Check script_name (`wrangler deployments list` shows the name).")
 	} else if err != nil {
-		addAPIError(&diags, "read the bindings of Worker "+script, err)
+		addAPIError(&diags, apiCall{action: "read the bindings of Worker " + script, accountID: accountID, permission: workersScriptsRead}, err)
 	}
 	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)

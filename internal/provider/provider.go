@@ -60,6 +60,9 @@ type providerData struct {
 	accountID string
 	// permissions caches the permission-group catalogue for deploy tokens.
 	permissions *permissionCatalog
+	// claims tells two resources of one configuration that address the same remote object
+	// apart (ownership.go).
+	claims *claims
 }
 
 // New returns a constructor for the provider, as providerserver expects.
@@ -92,7 +95,8 @@ func (p *cfsecretsProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"base_url": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the Cloudflare API, for tests against a mock or a proxy. Falls back to the `" +
 					envBaseURL + "` environment variable, then to `" + cfclient.DefaultBaseURL + "`.",
-				Optional: true,
+				Optional:   true,
+				Validators: []validator.String{baseURLValidator{}},
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: "How many times a request is retried after a 429 (honouring `Retry-After`) or, for requests " +
@@ -136,6 +140,13 @@ func (p *cfsecretsProvider) Configure(ctx context.Context, req provider.Configur
 			"The account id from account_id or "+envAccountID+" must be 32 lowercase hex characters, as shown in the "+
 				"Cloudflare dashboard's URL and on the account's overview page.")
 	}
+	baseURL := stringOrEnv(config.BaseURL, envBaseURL)
+	if baseURL != "" {
+		// The attribute's own validator does not see the environment variable.
+		var checked validator.StringResponse
+		baseURLValidator{}.ValidateString(ctx, validator.StringRequest{Path: path.Root("base_url"), ConfigValue: types.StringValue(baseURL)}, &checked)
+		resp.Diagnostics.Append(checked.Diagnostics...)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -147,7 +158,7 @@ func (p *cfsecretsProvider) Configure(ctx context.Context, req provider.Configur
 	data := &providerData{
 		client: cfclient.New(cfclient.Config{
 			APIToken:          token,
-			BaseURL:           stringOrEnv(config.BaseURL, envBaseURL),
+			BaseURL:           baseURL,
 			MaxRetries:        maxRetries,
 			UserAgent:         "terraform-provider-cfsecrets/" + p.version,
 			RequestsPerSecond: config.RequestsPerSecond.ValueFloat64(),
@@ -156,6 +167,7 @@ func (p *cfsecretsProvider) Configure(ctx context.Context, req provider.Configur
 		}),
 		accountID:   accountID,
 		permissions: &permissionCatalog{},
+		claims:      &claims{},
 	}
 	resp.ResourceData = data
 	resp.DataSourceData = data

@@ -2,15 +2,13 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
-	"net/http"
-	"regexp"
 	"slices"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -23,17 +21,14 @@ import (
 	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cfclient"
 )
 
-// notBlank matches a name with something besides white space, as Unicode (and Cloudflare, which
-// answers "Token name is required") counts it: RE2's \S alone would let a no-break space through.
-var notBlank = regexp.MustCompile(`[^\s\v\x{85}\p{Z}]`)
-
 // staleValueKey marks, between Read and Apply, a token whose value in state no longer works.
 const staleValueKey = "value_rolled_out_of_band"
 
 var (
-	_ resource.ResourceWithConfigure   = (*deployTokenResource)(nil)
-	_ resource.ResourceWithImportState = (*deployTokenResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*deployTokenResource)(nil)
+	_ resource.ResourceWithConfigure      = (*deployTokenResource)(nil)
+	_ resource.ResourceWithImportState    = (*deployTokenResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*deployTokenResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*deployTokenResource)(nil)
 )
 
 type deployTokenResource struct {
@@ -41,11 +36,9 @@ type deployTokenResource struct {
 }
 
 type deployTokenModel struct {
+	deployTokenArguments
 	ID               types.String   `tfsdk:"id"`
 	AccountID        types.String   `tfsdk:"account_id"`
-	Name             types.String   `tfsdk:"name"`
-	ExtraPermissions types.Set      `tfsdk:"extra_permissions"`
-	AllowedIPs       types.Set      `tfsdk:"allowed_ips"`
 	DeniedIPs        types.Set      `tfsdk:"denied_ips"`
 	NotBefore        types.String   `tfsdk:"not_before"`
 	ExpiresOn        types.String   `tfsdk:"expires_on"`
@@ -68,9 +61,9 @@ func (r *deployTokenResource) Schema(ctx context.Context, _ resource.SchemaReque
 		MarkdownDescription: "A least-privilege Cloudflare API token for CI that deploys Workers reading Secrets Store secrets: " +
 			"**Workers Scripts Edit** (the API's \"" + permWorkersScriptsWrite + "\") and **" + permSecretsStoreRead + "** on one " +
 			"account, nothing else — the fix for deploys failing with error 10021 without a too-wide token. A plan restores least " +
-			"privilege when the token was widened outside Terraform, recreates it when it was deleted or expired, and rolls it again " +
-			"when its value was rolled elsewhere. The provider's own token needs Account API Tokens Write.",
-		Attributes: map[string]schema.Attribute{
+			"privilege when the token was widened outside Terraform, re-enables it when it was disabled, recreates it when it was " +
+			"deleted or expired, and rolls it again when its value was rolled elsewhere. The provider's own token needs Account API Tokens Write.",
+		Attributes: withDeployTokenArguments(map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The token id (not its value).",
 				Computed:            true,
@@ -78,42 +71,23 @@ func (r *deployTokenResource) Schema(ctx context.Context, _ resource.SchemaReque
 			},
 			"account_id": accountIDAttribute(),
 			"timeouts":   timeoutsAttribute(ctx),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "The token's name, shown in the dashboard.",
-				Required:            true,
-				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, 120),
-					stringvalidator.RegexMatches(notBlank, "must not be blank"),
-				},
-			},
-			"extra_permissions": schema.SetAttribute{
-				MarkdownDescription: "Names of further permission groups to grant, as the API names them (e.g. `Workers KV Storage Write`); " +
-					"resolved through the API. Leave out for the least-privilege deploy token.",
-				Optional:    true,
-				ElementType: types.StringType,
-				Validators:  []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
-			},
-			"allowed_ips": schema.SetAttribute{
-				MarkdownDescription: "Only requests from these CIDR ranges may use the token (e.g. your CI runners' egress).",
-				Optional:            true,
-				ElementType:         types.StringType,
-				Validators:          []validator.Set{setvalidator.ValueStringsAre(cidrValidator{})},
-			},
 			"denied_ips": schema.SetAttribute{
-				MarkdownDescription: "Requests from these CIDR ranges may not use the token.",
+				MarkdownDescription: "Requests from these CIDR ranges may not use the token, written like `allowed_ips`.",
 				Optional:            true,
 				ElementType:         types.StringType,
 				Validators:          []validator.Set{setvalidator.ValueStringsAre(cidrValidator{})},
 			},
 			"not_before": schema.StringAttribute{
-				MarkdownDescription: "RFC 3339 time before which the token does not work.",
+				MarkdownDescription: "RFC 3339 time, in whole seconds as Cloudflare keeps it, before which the token does not work.",
 				Optional:            true,
-				Validators:          []validator.String{rfc3339Validator{}},
+				Validators:          []validator.String{tokenTimeValidator{}},
 			},
 			"expires_on": schema.StringAttribute{
-				MarkdownDescription: "RFC 3339 time at which the token stops working. An expired token is planned for re-creation.",
-				Optional:            true,
-				Validators:          []validator.String{rfc3339Validator{}},
+				MarkdownDescription: "RFC 3339 time, in whole seconds as Cloudflare keeps it, at which the token stops working. A time " +
+					"in the past is refused at plan time (the token would be created expired). An expired token is planned for " +
+					"re-creation, which then needs a new `expires_on`.",
+				Optional:   true,
+				Validators: []validator.String{tokenTimeValidator{}},
 			},
 			"rotation_triggers": schema.MapAttribute{
 				MarkdownDescription: "Arbitrary values; changing any of them rolls the token's value in place (the id stays, the old value stops working).",
@@ -121,7 +95,7 @@ func (r *deployTokenResource) Schema(ctx context.Context, _ resource.SchemaReque
 				ElementType:         types.StringType,
 			},
 			"status": schema.StringAttribute{
-				MarkdownDescription: "`active`, `disabled` or `expired`.",
+				MarkdownDescription: "`active`, or `disabled` when someone disabled it outside Terraform (the next apply re-enables it).",
 				Computed:            true,
 			},
 			"value": schema.StringAttribute{
@@ -131,16 +105,18 @@ func (r *deployTokenResource) Schema(ctx context.Context, _ resource.SchemaReque
 				Sensitive: true,
 			},
 			"permissions": schema.SetAttribute{
-				MarkdownDescription: "Names of the permission groups the token holds. A permission added outside Terraform shows here and is removed by the next apply.",
-				Computed:            true,
-				ElementType:         types.StringType,
+				MarkdownDescription: "Names of the permission groups the token holds. A permission added outside Terraform shows here (a deny " +
+					"policy as `deny: <name>`, a group of another scope with its scope and id) and is removed by the next apply.",
+				Computed:    true,
+				ElementType: types.StringType,
 			},
 			"resources": schema.SetAttribute{
-				MarkdownDescription: "The resources the token's policies cover: exactly this account. A resource added outside Terraform is removed by the next apply.",
-				Computed:            true,
-				ElementType:         types.StringType,
+				MarkdownDescription: "The resources the token's policies cover: exactly this account. A resource added outside Terraform (or the " +
+					"account narrowed to some of its zones) shows here and is repaired by the next apply.",
+				Computed:    true,
+				ElementType: types.StringType,
 			},
-		},
+		}),
 	}
 }
 
@@ -148,9 +124,23 @@ func (r *deployTokenResource) Configure(_ context.Context, req resource.Configur
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
+// ValidateConfig refuses times Cloudflare would refuse together: not_before must come first.
+func (r *deployTokenResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var notBefore, expiresOn types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("not_before"), &notBefore)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("expires_on"), &expiresOn)...)
+	from, errFrom := time.Parse(time.RFC3339, notBefore.ValueString())
+	until, errUntil := time.Parse(time.RFC3339, expiresOn.ValueString())
+	if errFrom == nil && errUntil == nil && !from.Before(until) {
+		resp.Diagnostics.AddAttributeError(path.Root("not_before"), "The token would never be valid",
+			fmt.Sprintf("not_before (%s) must be earlier than expires_on (%s): Cloudflare refuses a token that stops working "+
+				"before it starts.", notBefore.ValueString(), expiresOn.ValueString()))
+	}
+}
+
 // ModifyPlan states the least-privilege policy the token must have, so a token widened outside
-// Terraform shows as an update, and plans a roll when the triggers changed or the value in
-// state stopped working.
+// Terraform shows as an update; plans it active, so a disabled token is re-enabled; and plans a
+// new value when the triggers changed or the value in state stopped working.
 func (r *deployTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	planAccountID(ctx, r.data, req, resp)
 	if req.Plan.Raw.IsNull() || r.data == nil || resp.Diagnostics.HasError() {
@@ -158,22 +148,32 @@ func (r *deployTokenResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	var plan deployTokenModel
 	resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	refuseExpiry(plan.ExpiresOn, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || plan.AccountID.IsUnknown() || plan.ExtraPermissions.IsUnknown() {
 		return
 	}
-	names := desiredPermissionNames(ctx, plan, &resp.Diagnostics)
-	if _, err := r.data.permissions.resolve(ctx, r.data.client, plan.AccountID.ValueString(), names); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("extra_permissions"), "Unknown permission group", err.Error())
+	names := plan.permissionNames(ctx, &resp.Diagnostics)
+	if resolvePermissions(ctx, r.data, plan.AccountID.ValueString(), names, &resp.Diagnostics); resp.Diagnostics.HasError() {
 		return
 	}
 	plan.Permissions = stringSet(names)
 	plan.Resources = stringSet([]string{cfclient.AccountResource(plan.AccountID.ValueString())})
+	plan.Status = types.StringValue(tokenActive)
 	if !req.State.Raw.IsNull() {
 		var state deployTokenModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		stale, diags := req.Private.GetKey(ctx, staleValueKey)
 		resp.Diagnostics.Append(diags...)
 		switch {
+		case state.Status.ValueString() == tokenDisabled:
+			resp.Diagnostics.AddWarning("Deploy token was disabled outside Terraform",
+				fmt.Sprintf("Token %q (%s) is disabled, so Cloudflare refuses it, CI's deploys included. Applying re-enables it with the "+
+					"configured settings. Its value stays as it is, unless it was also rolled while disabled: then the apply rolls it "+
+					"again so that state holds a working value.", state.Name.ValueString(), state.ID.ValueString()))
+			plan.Value = types.StringUnknown()
 		case len(stale) > 0:
 			resp.Diagnostics.AddWarning("Deploy token value was rolled outside Terraform",
 				fmt.Sprintf("The value of token %q in state no longer works (it was rolled elsewhere). Applying rolls it again so "+
@@ -184,11 +184,20 @@ func (r *deployTokenResource) ModifyPlan(ctx context.Context, req resource.Modif
 		default:
 			plan.Value = state.Value
 		}
-		if plan.Permissions.Equal(state.Permissions) && plan.Resources.Equal(state.Resources) && plan.sameSettings(state) {
-			plan.Status = state.Status
-		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// refuseExpiry refuses an expires_on that has already passed: Cloudflare would create a token
+// that is expired at once, and every apply would create another.
+func refuseExpiry(expiresOn types.String, diags *diag.Diagnostics) {
+	until, err := time.Parse(time.RFC3339, expiresOn.ValueString())
+	if err != nil || until.After(time.Now()) {
+		return
+	}
+	diags.AddAttributeError(path.Root("expires_on"), "expires_on is in the past",
+		fmt.Sprintf("expires_on %s is in the past: the token would be created already expired, and every apply would create "+
+			"another. Set a time in the future, such as timeadd(plantimestamp(), \"720h\") kept in a variable, or leave it out.", expiresOn.ValueString()))
 }
 
 func (r *deployTokenResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -202,7 +211,7 @@ func (r *deployTokenResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	token, err := r.data.client.CreateAccountToken(ctx, spec)
 	if err != nil {
-		explainTokenError(&resp.Diagnostics, "create deploy token "+spec.Name, err)
+		addAPIError(&resp.Diagnostics, tokenCall("create deploy token "+spec.Name, spec.AccountID), err)
 		return
 	}
 	plan.ID = types.StringValue(token.ID)
@@ -225,15 +234,17 @@ func (r *deployTokenResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	accountID := state.AccountID.ValueString()
 	token, err := r.data.client.GetAccountToken(ctx, accountID, state.ID.ValueString())
-	if cfclient.IsNotFound(err) || (err == nil && token.Status == "expired") {
+	if cfclient.IsNotFound(err) || (err == nil && token.Status == tokenExpired) {
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
-		explainTokenError(&resp.Diagnostics, "read deploy token "+state.Name.ValueString(), err)
+		addAPIError(&resp.Diagnostics, tokenCall("read deploy token "+state.Name.ValueString(), accountID), err)
 		return
 	}
-	if value := state.Value.ValueString(); value != "" {
+	// Only a token Cloudflare would accept right now tells, by refusing its value, that the value
+	// was rolled: a disabled or not yet valid token refuses every value.
+	if value := state.Value.ValueString(); value != "" && acceptsRequestsNow(token) {
 		works, err := r.data.client.TokenValueWorks(ctx, accountID, value)
 		if err == nil && !works {
 			resp.Diagnostics.Append(resp.Private.SetKey(ctx, staleValueKey, mustJSON(true))...)
@@ -243,29 +254,48 @@ func (r *deployTokenResource) Read(ctx context.Context, req resource.ReadRequest
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
+// acceptsRequestsNow reports whether Cloudflare would accept the token's own value at this moment.
+func acceptsRequestsNow(token cfclient.Token) bool {
+	notBefore, err := time.Parse(time.RFC3339, token.NotBefore)
+	return token.Status == tokenActive && (token.NotBefore == "" || (err == nil && !notBefore.After(time.Now())))
+}
+
 func (r *deployTokenResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state deployTokenModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	stale, diags := req.Private.GetKey(ctx, staleValueKey)
+	resp.Diagnostics.Append(diags...)
 	spec := r.spec(ctx, plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	token, err := r.data.client.UpdateAccountToken(ctx, state.ID.ValueString(), spec)
 	if err != nil {
-		explainTokenError(&resp.Diagnostics, "update deploy token "+spec.Name, err)
+		addAPIError(&resp.Diagnostics, tokenCall("update deploy token "+spec.Name, spec.AccountID), err)
 		return
 	}
 	if plan.Value.IsUnknown() {
-		value, err := r.data.client.RollAccountToken(ctx, spec.AccountID, state.ID.ValueString())
-		if err != nil {
-			explainTokenError(&resp.Diagnostics, "roll the value of deploy token "+spec.Name, err)
-			return
+		roll := len(stale) > 0 || !plan.RotationTriggers.Equal(state.RotationTriggers)
+		if !roll {
+			// Re-enabled: keep the value unless it was rolled while the token was disabled.
+			plan.Value = state.Value
+			if value := state.Value.ValueString(); value != "" {
+				works, err := r.data.client.TokenValueWorks(ctx, spec.AccountID, value)
+				roll = err == nil && !works
+			}
 		}
-		plan.Value = types.StringValue(value)
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, staleValueKey, nil)...)
+		if roll {
+			value, err := r.data.client.RollAccountToken(ctx, spec.AccountID, state.ID.ValueString())
+			if err != nil {
+				addAPIError(&resp.Diagnostics, tokenCall("roll the value of deploy token "+spec.Name, spec.AccountID), err)
+				return
+			}
+			plan.Value = types.StringValue(value)
+			resp.Diagnostics.Append(resp.Private.SetKey(ctx, staleValueKey, nil)...)
+		}
 	}
 	plan.ID = state.ID
 	resp.Diagnostics.Append(plan.fill(ctx, r.data, token)...)
@@ -282,7 +312,7 @@ func (r *deployTokenResource) Delete(ctx context.Context, req resource.DeleteReq
 		return
 	}
 	if err := r.data.client.DeleteAccountToken(ctx, state.AccountID.ValueString(), state.ID.ValueString()); err != nil {
-		explainTokenError(&resp.Diagnostics, "delete deploy token "+state.Name.ValueString(), err)
+		addAPIError(&resp.Diagnostics, tokenCall("delete deploy token "+state.Name.ValueString(), state.AccountID.ValueString()), err)
 	}
 }
 
@@ -297,7 +327,7 @@ func (r *deployTokenResource) ImportState(ctx context.Context, req resource.Impo
 	accountID := identity.AccountID.ValueString()
 	token, err := r.data.client.GetAccountToken(ctx, accountID, identity.ID.ValueString())
 	if err != nil {
-		explainTokenError(&resp.Diagnostics, "import deploy token "+identity.ID.ValueString(), err)
+		addAPIError(&resp.Diagnostics, apiCall{action: "import deploy token " + identity.ID.ValueString(), accountID: accountID, permission: apiTokensRead}, err)
 		return
 	}
 	model := adoptedDeployToken(ctx, r.data, accountID, token, &resp.Diagnostics)
@@ -324,66 +354,75 @@ func adoptedDeployToken(ctx context.Context, data *providerData, accountID strin
 	return model
 }
 
+// spec is the shared arguments' token plus what only the resource has.
 func (r *deployTokenResource) spec(ctx context.Context, plan deployTokenModel, diags *diag.Diagnostics) cfclient.TokenSpec {
-	spec := cfclient.TokenSpec{
-		Name:       plan.Name.ValueString(),
-		AccountID:  plan.AccountID.ValueString(),
-		AllowedIPs: setStrings(ctx, plan.AllowedIPs, diags),
-		DeniedIPs:  setStrings(ctx, plan.DeniedIPs, diags),
-		NotBefore:  plan.NotBefore.ValueString(),
-		ExpiresOn:  plan.ExpiresOn.ValueString(),
-	}
-	ids, err := r.data.permissions.resolve(ctx, r.data.client, spec.AccountID, desiredPermissionNames(ctx, plan, diags))
-	if err != nil {
-		diags.AddAttributeError(path.Root("extra_permissions"), "Unknown permission group", err.Error())
-	}
-	spec.PermissionGroupIDs = ids
+	spec := plan.tokenSpec(ctx, r.data, plan.AccountID.ValueString(), diags)
+	spec.DeniedIPs = setStrings(ctx, plan.DeniedIPs, diags)
+	spec.NotBefore = plan.NotBefore.ValueString()
+	spec.ExpiresOn = plan.ExpiresOn.ValueString()
 	return spec
 }
 
-// desiredPermissionNames is the deploy pair plus the extras, sorted.
-func desiredPermissionNames(ctx context.Context, plan deployTokenModel, diags *diag.Diagnostics) []string {
-	names := append(slices.Clone(deployPermissionNames), setStrings(ctx, plan.ExtraPermissions, diags)...)
-	slices.Sort(names)
-	return slices.Compact(names)
+// tokenCall is a call on the account's API tokens, which the provider's token needs Account API
+// Tokens Write for.
+func tokenCall(action, accountID string) apiCall {
+	return apiCall{action: action, accountID: accountID, permission: apiTokensWrite}
 }
 
-// sameSettings reports whether the user-set attributes that Update sends are unchanged.
-func (m deployTokenModel) sameSettings(state deployTokenModel) bool {
-	return m.Name.Equal(state.Name) && m.AllowedIPs.Equal(state.AllowedIPs) && m.DeniedIPs.Equal(state.DeniedIPs) &&
-		m.NotBefore.Equal(state.NotBefore) && m.ExpiresOn.Equal(state.ExpiresOn)
-}
-
-// fill records what Cloudflare says the token is: its name, times, conditions, and the
-// permissions and resources of its allow policies, so widening shows up as a diff.
+// fill records what Cloudflare says the token is: its name, status, times, conditions, and the
+// permissions and resources of its policies, so that any change outside Terraform shows as a diff.
 func (m *deployTokenModel) fill(ctx context.Context, data *providerData, token cfclient.Token) diag.Diagnostics {
 	var diags diag.Diagnostics
-	var groupIDs, resources []string
+	var permissions, resources []string
 	for _, p := range token.Policies {
-		if p.Effect != "allow" {
-			continue
-		}
+		ids := make([]string, 0, len(p.PermissionGroups))
 		for _, g := range p.PermissionGroups {
-			groupIDs = append(groupIDs, g.ID)
+			ids = append(ids, g.ID)
 		}
-		for key := range p.Resources {
-			resources = append(resources, key)
+		names, err := data.permissions.displayNames(ctx, data.client, m.AccountID.ValueString(), ids)
+		if err != nil {
+			addAPIError(&diags, apiCall{action: "read the permission groups", accountID: m.AccountID.ValueString(), permission: apiTokensRead}, err)
 		}
-	}
-	names, err := data.permissions.namesOf(ctx, data.client, m.AccountID.ValueString(), groupIDs)
-	if err != nil {
-		diags.AddError("Could not read the permission groups", err.Error())
+		for _, name := range names {
+			if p.Effect != "allow" {
+				name = p.Effect + ": " + name
+			}
+			permissions = append(permissions, name)
+		}
+		resources = append(resources, policyResources(p)...)
 	}
 	m.ID = types.StringValue(token.ID)
 	m.Name = types.StringValue(token.Name)
 	m.Status = types.StringValue(token.Status)
-	m.Permissions = stringSet(sortedCopy(names))
-	m.Resources = stringSet(sortedCopy(resources))
+	// Several policies may name the same group or resource; a set holds each once.
+	m.Permissions = stringSet(slices.Compact(sortedCopy(permissions)))
+	m.Resources = stringSet(slices.Compact(sortedCopy(resources)))
 	m.AllowedIPs = nullIfEmptySet(token.Condition.RequestIP.In)
 	m.DeniedIPs = nullIfEmptySet(token.Condition.RequestIP.NotIn)
 	m.NotBefore = sameInstantOrNew(m.NotBefore, token.NotBefore)
 	m.ExpiresOn = sameInstantOrNew(m.ExpiresOn, token.ExpiresOn)
 	return diags
+}
+
+// policyResources is what a policy covers: a resource key whose value is "*" covers that whole
+// resource; an account key whose value lists zones covers those zones only, not the account.
+func policyResources(p cfclient.TokenPolicy) []string {
+	var covered []string
+	for key, raw := range p.Resources {
+		var everything string
+		var zones map[string]string
+		switch {
+		case json.Unmarshal(raw, &everything) == nil && everything == "*":
+			covered = append(covered, key)
+		case json.Unmarshal(raw, &zones) == nil:
+			for zone := range zones {
+				covered = append(covered, zone)
+			}
+		default:
+			covered = append(covered, key+" = "+string(raw))
+		}
+	}
+	return covered
 }
 
 // sameInstantOrNew keeps the configured spelling of a time Cloudflare returns in its own format
@@ -398,14 +437,4 @@ func sameInstantOrNew(known types.String, returned string) types.String {
 		return known
 	}
 	return types.StringValue(returned)
-}
-
-func explainTokenError(diags *diag.Diagnostics, action string, err error) {
-	if apiErr, ok := cfclient.AsAPIError(err); ok && apiErr.Status == http.StatusForbidden {
-		diags.AddError("Could not "+action,
-			"The provider's API token may not manage API tokens: it needs the Account API Tokens Write permission on this account "+
-				"(only for cfsecrets_deploy_token). Cloudflare answered: "+err.Error())
-		return
-	}
-	addAPIError(diags, action, err)
 }

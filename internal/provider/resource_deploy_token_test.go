@@ -207,7 +207,7 @@ func TestAccDeployToken_badInputIsExplained(t *testing.T) {
 		"bare address":      {`denied_ips = ["198.51.100.7"]`, []string{`"198.51.100.7" is not a CIDR range`, "/32"}},
 		"not RFC 3339":      {`expires_on = "2026-12-31"`, []string{`"2026-12-31" is not an RFC 3339 time`}},
 		"unknown group":     {`extra_permissions = ["Workers KV Write"]`, []string{`"Workers KV Write" is not a permission group`, "Did you mean", `"Workers KV Storage Write"`}},
-		"empty name":        {`name = ""`, []string{"string length must be between 1 and 120"}},
+		"empty name":        {`name = ""`, []string{"character count must be between 1 and 120"}},
 		"ephemeral bad ttl": {"", []string{`"30s" must be a duration`}},
 	}
 	for name, tc := range cases {

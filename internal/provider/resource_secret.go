@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cfclient"
 )
@@ -144,27 +145,45 @@ func (r *secretResource) Configure(_ context.Context, req resource.ConfigureRequ
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan plans a write whenever the secret will change, and also when Read found it changed
-// outside Terraform while Terraform owns its value: then `modified` becomes unknown, which is the
-// in-place update that puts the configured value back, and a warning explains why. Without
-// value_wo the value is someone else's: only scopes and comment are compared, and a secret to
-// create (there is none, or a replace) is refused, since Cloudflare needs a value.
+// ModifyPlan checks a create against what exists (the store, a secret of the same name, another
+// resource creating the same secret); warns before a plan deletes a secret, or takes its `workers`
+// scope away, while Workers still bind it; and plans a write whenever the secret will change, and
+// also when Read found it changed outside Terraform while Terraform owns its value: then
+// `modified` becomes unknown, which is the in-place update that puts the configured value back,
+// and a warning explains why. Without value_wo the value is someone else's: only scopes and
+// comment are compared, and a secret to create (there is none, or a replace) is refused, since
+// Cloudflare needs a value.
 func (r *secretResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	planAccountID(ctx, r.data, req, resp)
-	if req.Plan.Raw.IsNull() || resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var plan, state secretModel
+	if !req.Plan.Raw.IsNull() {
+		resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
+	}
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if req.Plan.Raw.IsNull() {
+		r.warnIfBound(ctx, state, "This plan deletes it", &resp.Diagnostics)
 		return
 	}
 	var valueWO types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("value_wo"), &valueWO)...)
 	ownsValue := !valueWO.IsNull() // an unknown value (from an ephemeral resource) is a value
-	var plan, state secretModel
 	if req.State.Raw.IsNull() {
 		if !ownsValue {
-			resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
 			addMissingValueError(&resp.Diagnostics, plan)
+			return
 		}
+		r.checkCreate(ctx, req, plan, &resp.Diagnostics)
 		return
 	}
+	rememberOwnKey(ctx, req, resp, state.remoteObject().key)
 	drift, diags := readDrift(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
 	if !ownsValue {
@@ -173,14 +192,15 @@ func (r *secretResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if drift == "" && resp.Plan.Raw.Equal(req.State.Raw) {
 		return // nothing changes: the common case of a scheduled plan, kept cheap
 	}
-	resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	if !ownsValue && (len(resp.RequiresReplace) > 0 || plan.replaces(state)) {
 		addMissingValueError(&resp.Diagnostics, plan)
 		return
+	}
+	switch {
+	case plan.replaces(state) || !plan.AccountID.Equal(state.AccountID):
+		r.warnIfBound(ctx, state, "This plan replaces it, which deletes it and creates a new secret", &resp.Diagnostics)
+	case hasScope(ctx, state, "workers") && !plan.Scopes.IsUnknown() && !hasScope(ctx, plan, "workers"):
+		r.warnIfBound(ctx, state, `This plan leaves it without the "workers" scope`, &resp.Diagnostics)
 	}
 	if drift != "" {
 		resp.Diagnostics.AddWarning("Secret changed outside Terraform",
@@ -191,6 +211,70 @@ func (r *secretResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("modified"), types.StringUnknown())...)
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), types.StringUnknown())...)
 	}
+}
+
+// checkCreate refuses two resources for one secret and a store that does not exist, and warns
+// when the store already holds a secret of that name: unless it is this resource's own (a
+// replacement after terraform taint), the apply will refuse to take it over.
+func (r *secretResource) checkCreate(ctx context.Context, req resource.ModifyPlanRequest, plan secretModel, diags *diag.Diagnostics) {
+	if r.data == nil || !allKnown(plan.AccountID, plan.StoreID, plan.Name) {
+		return
+	}
+	object := plan.remoteObject()
+	if claimPlannedCreate(r.data, object, diags); diags.HasError() {
+		return
+	}
+	_, found, err := r.data.client.SecretByName(ctx, plan.AccountID.ValueString(), plan.StoreID.ValueString(), plan.Name.ValueString())
+	switch {
+	case isStoreNotFound(err):
+		addStoreNotFound(diags, path.Root("store_id"), plan.AccountID.ValueString(), plan.StoreID.ValueString())
+	case err != nil:
+		tflog.Debug(ctx, "could not check the store at plan time", map[string]any{"error": err.Error()})
+	case found && !replacesOwnObject(ctx, req.Private, object.key):
+		diags.AddAttributeWarning(path.Root("name"), "A secret with this name already exists",
+			secretExistsDetail(plan)+" Unless this plan replaces this resource's own secret (after terraform taint), the apply will "+
+				"refuse to create it.")
+	}
+}
+
+// warnIfBound warns, when a plan deletes a secret or takes its `workers` scope away, about every
+// Worker binding that still reads it: the Worker's next deploy would fail.
+func (r *secretResource) warnIfBound(ctx context.Context, state secretModel, change string, diags *diag.Diagnostics) {
+	if r.data == nil {
+		return
+	}
+	bindings, err := r.data.client.StoreBindings(ctx, state.AccountID.ValueString(), state.StoreID.ValueString())
+	if err != nil {
+		tflog.Debug(ctx, "could not look for Workers that bind the secret", map[string]any{"error": err.Error()})
+		return
+	}
+	bindings = slices.DeleteFunc(bindings, func(b cfclient.StoreBinding) bool { return b.SecretName != state.Name.ValueString() })
+	if len(bindings) == 0 {
+		return
+	}
+	diags.AddWarning("Workers still bind this secret",
+		fmt.Sprintf("Secret %q is still bound to Workers: %s. %s. Cloudflare checks every Secrets Store binding of a Worker whenever "+
+			"it is deployed or its bindings change, so their next deploy will fail with error 10021. Rebind them first "+
+			"(cfsecrets_worker_binding, or secrets_store_secrets in wrangler.toml), unless this plan also changes those bindings.",
+			state.Name.ValueString(), describeBindings(bindings, false), change))
+}
+
+// describeBindings lists Worker bindings for a diagnostic, with the secret each reads if asked.
+func describeBindings(bindings []cfclient.StoreBinding, withSecret bool) string {
+	described := make([]string, 0, len(bindings))
+	for _, b := range bindings {
+		one := fmt.Sprintf("Worker %q (binding %s)", b.ScriptName, b.BindingName)
+		if withSecret {
+			one += fmt.Sprintf(" reads secret %q", b.SecretName)
+		}
+		described = append(described, one)
+	}
+	return strings.Join(described, ", ")
+}
+
+// hasScope reports whether the secret in a plan or state holds scope.
+func hasScope(ctx context.Context, m secretModel, scope string) bool {
+	return slices.Contains(setStrings(ctx, m.Scopes, &diag.Diagnostics{}), scope)
 }
 
 func (r *secretResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -215,7 +299,7 @@ func (r *secretResource) Create(ctx context.Context, req resource.CreateRequest,
 		Comment: plan.Comment.ValueString(),
 	})
 	if err != nil {
-		r.explainWriteError(&resp.Diagnostics, "create", plan, err)
+		r.explainWriteError(ctx, &resp.Diagnostics, "create", plan, err)
 		return
 	}
 	resp.Diagnostics.Append(plan.fill(ctx, created)...)
@@ -240,7 +324,7 @@ func (r *secretResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "read secret "+state.Name.ValueString(), err)
+		addAPIError(&resp.Diagnostics, secretCall("read secret "+state.Name.ValueString(), state.AccountID.ValueString(), secretsStoreRead), err)
 		return
 	}
 	if known := state.Modified.ValueString(); known != "" && known != secret.Modified {
@@ -281,7 +365,7 @@ func (r *secretResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	secret, err := r.data.client.UpdateSecret(ctx, plan.AccountID.ValueString(), plan.StoreID.ValueString(), state.ID.ValueString(), patch)
 	if err != nil {
-		r.explainWriteError(&resp.Diagnostics, "update", plan, err)
+		r.explainWriteError(ctx, &resp.Diagnostics, "update", plan, err)
 		return
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, driftKey, nil)...)
@@ -299,7 +383,7 @@ func (r *secretResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 	if err := r.data.client.DeleteSecret(ctx, state.AccountID.ValueString(), state.StoreID.ValueString(), state.ID.ValueString()); err != nil {
-		addAPIError(&resp.Diagnostics, "delete secret "+state.Name.ValueString(), err)
+		addAPIError(&resp.Diagnostics, secretCall("delete secret "+state.Name.ValueString(), state.AccountID.ValueString(), secretsStoreEdit), err)
 	}
 }
 
@@ -373,25 +457,48 @@ func addMissingValueError(diags *diag.Diagnostics, plan secretModel) {
 }
 
 // explainWriteError turns Cloudflare's refusals into what to do about them.
-func (r *secretResource) explainWriteError(diags *diag.Diagnostics, action string, plan secretModel, err error) {
-	name, store := plan.Name.ValueString(), plan.StoreID.ValueString()
+func (r *secretResource) explainWriteError(ctx context.Context, diags *diag.Diagnostics, action string, plan secretModel, err error) {
+	name, store, account := plan.Name.ValueString(), plan.StoreID.ValueString(), plan.AccountID.ValueString()
 	switch {
 	case cfclient.HasCode(err, cfclient.CodeLimitReached, "secret_name_already_exists"):
-		diags.AddAttributeError(path.Root("name"), "A secret with this name already exists",
-			fmt.Sprintf("Store %s already holds a secret named %q. Pick another name, or manage the existing secret with "+
-				"Terraform by importing it:\n\nimport {\n  to = cfsecrets_secret.<name>\n  id = \"%s/%s/%s\"\n}",
-				store, name, plan.AccountID.ValueString(), store, name))
+		if existing, found, _ := r.data.client.SecretByName(ctx, account, store, name); found && r.data.client.Created(existing.ID) {
+			addTwoResourcesError(diags, plan.remoteObject(), "; another cfsecrets_secret of this configuration created it during this apply")
+			return
+		}
+		diags.AddAttributeError(path.Root("name"), "A secret with this name already exists", secretExistsDetail(plan))
 	case cfclient.HasCode(err, cfclient.CodeLimitReached, "quota_exceeded"):
 		diags.AddError("Secrets Store quota reached",
 			fmt.Sprintf("Cloudflare refused to create secret %q: the account already holds as many secrets as its quota "+
 				"allows (100 per account during the beta). Delete secrets you no longer need, or ask Cloudflare to raise the quota.", name))
+	case isStoreNotFound(err):
+		addStoreNotFound(diags, path.Root("store_id"), account, store)
 	case cfclient.IsNotFound(err):
-		diags.AddError("Secret or store not found",
-			fmt.Sprintf("Could not %s secret %q: Cloudflare says the store %s or the secret does not exist in account %s. "+
-				"Check store_id and account_id.", action, name, store, plan.AccountID.ValueString()))
+		diags.AddError("Secret not found",
+			fmt.Sprintf("Could not %s secret %q: Cloudflare says store %s of account %s has no such secret any more. Run "+
+				"terraform plan again: it will plan to create it.", action, name, store, account))
 	default:
-		addAPIError(diags, action+" secret "+name, err)
+		addAPIError(diags, secretCall(action+" secret "+name, account, secretsStoreEdit), err)
 	}
+}
+
+// secretExistsDetail says that the store already holds a secret of the planned name, and how to
+// adopt it.
+func secretExistsDetail(plan secretModel) string {
+	name, store, account := plan.Name.ValueString(), plan.StoreID.ValueString(), plan.AccountID.ValueString()
+	return fmt.Sprintf("Store %s already holds a secret named %q. Pick another name, or manage the existing secret with "+
+		"Terraform by importing it:\n\nimport {\n  to = cfsecrets_secret.<name>\n  id = \"%s/%s/%s\"\n}", store, name, account, store, name)
+}
+
+// secretCall is a call on the account's Secrets Store.
+func secretCall(action, accountID string, needs permission) apiCall {
+	return apiCall{action: action, accountID: accountID, permission: needs}
+}
+
+// remoteObject is the secret as the ownership checks name it.
+func (m secretModel) remoteObject() remoteObject {
+	return remoteObject{kind: "secret", resource: "cfsecrets_secret",
+		key:         m.AccountID.ValueString() + "/" + m.StoreID.ValueString() + "/" + m.Name.ValueString(),
+		description: fmt.Sprintf("secret %q of store %s", m.Name.ValueString(), m.StoreID.ValueString())}
 }
 
 // replaces reports whether the plan needs a new secret: Cloudflare can move or rename none.

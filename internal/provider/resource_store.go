@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -16,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cfclient"
 )
@@ -95,8 +97,47 @@ func (r *storeResource) Configure(_ context.Context, req resource.ConfigureReque
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
+// ModifyPlan refuses two resources for one store, and warns before a plan deletes a store (with
+// force_destroy, so its secrets too) whose secrets Workers still bind.
 func (r *storeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	planAccountID(ctx, r.data, req, resp)
+	if resp.Diagnostics.HasError() || r.data == nil {
+		return // every check below needs the client
+	}
+	var plan, state storeModel
+	if !req.Plan.Raw.IsNull() {
+		resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
+	}
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	switch {
+	case resp.Diagnostics.HasError():
+	case req.State.Raw.IsNull():
+		if allKnown(plan.AccountID, plan.Name) {
+			claimPlannedCreate(r.data, plan.remoteObject(), &resp.Diagnostics)
+		}
+	case req.Plan.Raw.IsNull() || !plan.Name.Equal(state.Name) || !plan.AccountID.Equal(state.AccountID):
+		if state.ForceDestroy.ValueBool() {
+			r.warnIfBound(ctx, state, &resp.Diagnostics)
+		}
+	}
+}
+
+// warnIfBound warns about every Worker binding that reads a secret of a store this plan deletes.
+func (r *storeResource) warnIfBound(ctx context.Context, state storeModel, diags *diag.Diagnostics) {
+	bindings, err := r.data.client.StoreBindings(ctx, state.AccountID.ValueString(), state.ID.ValueString())
+	if err != nil {
+		tflog.Debug(ctx, "could not look for Workers that bind the store's secrets", map[string]any{"error": err.Error()})
+		return
+	}
+	if len(bindings) == 0 {
+		return
+	}
+	diags.AddWarning("Workers still bind secrets of this store",
+		fmt.Sprintf("Store %s still holds secrets that Workers bind: %s. This plan deletes the store and, with force_destroy, every "+
+			"secret in it, so these Workers' next deploy will fail with error 10021. Rebind them first, unless this plan also "+
+			"changes those bindings.", state.ID.ValueString(), describeBindings(bindings, true)))
 }
 
 func (r *storeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -110,11 +151,11 @@ func (r *storeResource) Create(ctx context.Context, req resource.CreateRequest, 
 	accountID := plan.AccountID.ValueString()
 	store, err := r.data.client.CreateStore(ctx, accountID, plan.Name.ValueString())
 	if cfclient.HasCode(err, cfclient.CodeLimitReached, "maximum_stores_exceeded") {
-		r.explainStoreLimit(ctx, accountID, resp)
+		r.explainStoreLimit(ctx, plan, resp)
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "create the Secrets Store", err)
+		addAPIError(&resp.Diagnostics, secretCall("create the Secrets Store", accountID, secretsStoreEdit), err)
 		return
 	}
 	plan.fill(store)
@@ -123,12 +164,18 @@ func (r *storeResource) Create(ctx context.Context, req resource.CreateRequest, 
 }
 
 // explainStoreLimit turns "maximum_stores_exceeded" into the one thing to do: import the
-// store the account already has.
-func (r *storeResource) explainStoreLimit(ctx context.Context, accountID string, resp *resource.CreateResponse) {
+// store the account already has, or, when another resource of this run made it, keep one.
+func (r *storeResource) explainStoreLimit(ctx context.Context, plan storeModel, resp *resource.CreateResponse) {
+	accountID := plan.AccountID.ValueString()
 	detail := "Cloudflare allows one Secrets Store per account while the product is in beta, and this account already has one."
 	stores, err := r.data.client.ListStores(ctx, accountID)
 	if err == nil && len(stores) > 0 {
 		existing := stores[0]
+		if r.data.client.Created(existing.ID) {
+			addTwoResourcesError(&resp.Diagnostics, plan.remoteObject(), fmt.Sprintf("; another cfsecrets_store of this configuration "+
+				"created store %q (%s) during this apply, and an account holds one store", existing.Name, existing.ID))
+			return
+		}
 		detail += fmt.Sprintf(" The existing store is %q with id %s. Manage it with this resource by importing it:\n\n"+
 			"import {\n  to = cfsecrets_store.<name>\n  id = \"%s/%s\"\n}\n\n"+
 			"or only read it with the cfsecrets_store data source.", existing.Name, existing.ID, accountID, existing.ID)
@@ -153,7 +200,7 @@ func (r *storeResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "read the Secrets Store", err)
+		addAPIError(&resp.Diagnostics, secretCall("read the Secrets Store", state.AccountID.ValueString(), secretsStoreRead), err)
 		return
 	}
 	state.fill(store)
@@ -186,7 +233,7 @@ func (r *storeResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 		return
 	}
 	if err != nil && !cfclient.IsNotFound(err) {
-		addAPIError(&resp.Diagnostics, "delete the Secrets Store", err)
+		addAPIError(&resp.Diagnostics, secretCall("delete the Secrets Store", state.AccountID.ValueString(), secretsStoreEdit), err)
 	}
 }
 
@@ -200,6 +247,12 @@ func (r *storeResource) ImportState(ctx context.Context, req resource.ImportStat
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), identity.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("force_destroy"), false)...)
 	setIdentity(ctx, resp.Identity, identity, &resp.Diagnostics)
+}
+
+// remoteObject is the store as the ownership checks name it.
+func (m storeModel) remoteObject() remoteObject {
+	return remoteObject{kind: "Secrets Store", resource: "cfsecrets_store", key: m.AccountID.ValueString() + "/" + m.Name.ValueString(),
+		description: fmt.Sprintf("store %q of account %s", m.Name.ValueString(), m.AccountID.ValueString())}
 }
 
 func (m *storeModel) fill(store cfclient.Store) {

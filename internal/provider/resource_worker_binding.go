@@ -26,9 +26,6 @@ import (
 // bindingNamePattern: a binding becomes env.<name> in the Worker, so it must be a JavaScript identifier.
 var bindingNamePattern = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*$`)
 
-// workerNamePattern is Cloudflare's rule for Worker script names.
-var workerNamePattern = regexp.MustCompile(`^[a-z0-9_-]+$`)
-
 var (
 	_ resource.ResourceWithConfigure   = (*workerBindingResource)(nil)
 	_ resource.ResourceWithImportState = (*workerBindingResource)(nil)
@@ -71,11 +68,8 @@ func (r *workerBindingResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"script_name": schema.StringAttribute{
 				MarkdownDescription: "Name of the deployed Worker script. Changing it moves the binding to another Worker (replace).",
 				Required:            true,
-				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, 63),
-					stringvalidator.RegexMatches(workerNamePattern, "must be a Worker name: lowercase letters, digits, _ and -"),
-				},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          workerNameValidators(),
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The binding name, a JavaScript identifier such as `STRIPE_KEY`: the Worker reads `env.STRIPE_KEY`. " +
@@ -104,8 +98,9 @@ func (r *workerBindingResource) Configure(_ context.Context, req resource.Config
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan fills in the account and, when the secret already exists, warns at plan time if it
-// lacks the `workers` scope (the apply would fail with 10021).
+// ModifyPlan fills in the account and checks at plan time what the apply would run into: two
+// resources for one binding, a store that does not exist, a Worker not deployed yet (a warning), a binding of that name that
+// someone else made, a secret without the `workers` scope (Cloudflare would answer 10021).
 func (r *workerBindingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	planAccountID(ctx, r.data, req, resp)
 	if req.Plan.Raw.IsNull() || r.data == nil || resp.Diagnostics.HasError() {
@@ -113,19 +108,69 @@ func (r *workerBindingResource) ModifyPlan(ctx context.Context, req resource.Mod
 	}
 	var plan workerBindingModel
 	resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !allKnown(plan.AccountID, plan.StoreID, plan.SecretName, plan.ScriptName, plan.Name) {
+	if resp.Diagnostics.HasError() || !allKnown(plan.AccountID, plan.ScriptName, plan.Name) {
 		return
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.importID())...)
-	secret, found, err := r.data.client.SecretByName(ctx, plan.AccountID.ValueString(), plan.StoreID.ValueString(), plan.SecretName.ValueString())
-	if err != nil {
-		tflog.Debug(ctx, "could not check the bound secret's scopes at plan time", map[string]any{"error": err.Error()})
+	object := plan.remoteObject()
+	rememberOwnKey(ctx, req, resp, object.key)
+	creating := req.State.Raw.IsNull()
+	if creating {
+		if claimPlannedCreate(r.data, object, &resp.Diagnostics); resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	if !allKnown(plan.StoreID, plan.SecretName) {
 		return
 	}
-	if found && !slices.Contains(secret.Scopes, "workers") {
-		resp.Diagnostics.AddAttributeWarning(path.Root("secret_name"), "The secret cannot be bound to a Worker",
+	r.checkSecret(ctx, plan, &resp.Diagnostics)
+	if creating && !resp.Diagnostics.HasError() && !replacesOwnObject(ctx, req.Private, object.key) {
+		r.checkNameIsFree(ctx, plan, &resp.Diagnostics)
+	}
+}
+
+// checkSecret refuses a store that does not exist and warns about a secret without the `workers`
+// scope. A secret that does not exist yet may be created by this same apply.
+func (r *workerBindingResource) checkSecret(ctx context.Context, plan workerBindingModel, diags *diag.Diagnostics) {
+	secret, found, err := r.data.client.SecretByName(ctx, plan.AccountID.ValueString(), plan.StoreID.ValueString(), plan.SecretName.ValueString())
+	switch {
+	case isStoreNotFound(err):
+		addStoreNotFound(diags, path.Root("store_id"), plan.AccountID.ValueString(), plan.StoreID.ValueString())
+	case err != nil:
+		tflog.Debug(ctx, "could not check the bound secret at plan time", map[string]any{"error": err.Error()})
+	case found && !slices.Contains(secret.Scopes, "workers"):
+		diags.AddAttributeWarning(path.Root("secret_name"), "The secret cannot be bound to a Worker",
 			fmt.Sprintf("Secret %q has scopes %v but not \"workers\", so Cloudflare will refuse this binding (error 10021). "+
 				"Add \"workers\" to the secret's scopes.", secret.Name, secret.Scopes))
+	}
+}
+
+// checkNameIsFree looks, before a create, at the Worker's binding of that name: a Worker that does
+// not exist is a warning; a name taken by another type of binding is an error; a Secrets Store binding bound
+// elsewhere is a warning, since the object found could be this resource's own after `terraform
+// taint` (its create is then planned like any other). The apply refuses it in any other case.
+func (r *workerBindingResource) checkNameIsFree(ctx context.Context, plan workerBindingModel, diags *diag.Diagnostics) {
+	bindings, err := r.data.client.ScriptBindings(ctx, plan.AccountID.ValueString(), plan.ScriptName.ValueString())
+	if cfclient.HasCode(err, cfclient.CodeScriptNotFound, "") {
+		// A warning, not an error: the Worker may be deployed between this plan and its apply.
+		diags.AddAttributeWarning(path.Root("script_name"), "The Worker does not exist yet",
+			fmt.Sprintf("Account %s has no Worker named %q. A binding attaches to a deployed Worker: unless it is deployed "+
+				"(for example with `wrangler deploy`) before the apply, the apply will fail.", plan.AccountID.ValueString(), plan.ScriptName.ValueString()))
+		return
+	}
+	if err != nil {
+		tflog.Debug(ctx, "could not read the Worker's bindings at plan time", map[string]any{"error": err.Error()})
+		return
+	}
+	i := slices.IndexFunc(bindings, func(b cfclient.Binding) bool { return b.Name == plan.Name.ValueString() })
+	switch {
+	case i < 0:
+	case bindings[i].Type != cfclient.BindingTypeSecretsStore:
+		addBindingTypeConflict(diags, plan, bindings[i])
+	case !plan.boundTo(bindings[i]):
+		diags.AddAttributeWarning(path.Root("name"), "The Worker already has this binding",
+			bindingTakenDetail(plan, bindings[i])+" Unless this plan replaces this resource's own binding (after terraform taint), "+
+				"the apply will refuse to create it.")
 	}
 }
 
@@ -137,9 +182,12 @@ func (r *workerBindingResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.write(ctx, plan, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-	setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
+	// Nothing reaches state unless the binding was written: a refused create must leave no
+	// binding behind that a later destroy would remove.
+	if r.write(ctx, plan, true, &resp.Diagnostics); !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
+	}
 }
 
 func (r *workerBindingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -159,7 +207,8 @@ func (r *workerBindingResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "read the bindings of Worker "+state.ScriptName.ValueString(), err)
+		addAPIError(&resp.Diagnostics, apiCall{action: "read the bindings of Worker " + state.ScriptName.ValueString(),
+			accountID: state.AccountID.ValueString(), permission: workersScriptsRead}, err)
 		return
 	}
 	i := slices.IndexFunc(bindings, func(b cfclient.Binding) bool { return b.Name == state.Name.ValueString() })
@@ -182,9 +231,10 @@ func (r *workerBindingResource) Update(ctx context.Context, req resource.UpdateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.write(ctx, plan, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-	setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
+	if r.write(ctx, plan, false, &resp.Diagnostics); !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
+	}
 }
 
 func (r *workerBindingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -203,7 +253,7 @@ func (r *workerBindingResource) Delete(ctx context.Context, req resource.DeleteR
 			}), nil
 		})
 	if err != nil && !cfclient.IsNotFound(err) {
-		r.explainWriteError(ctx, state, err, &resp.Diagnostics)
+		r.explainWriteError(ctx, state, err, withoutBinding(name), &resp.Diagnostics)
 	}
 }
 
@@ -221,86 +271,134 @@ func (r *workerBindingResource) ImportState(ctx context.Context, req resource.Im
 	setIdentity(ctx, resp.Identity, identity, &resp.Diagnostics)
 }
 
-// errBindingTypeConflict stops an edit that would overwrite someone else's binding.
-var errBindingTypeConflict = errors.New("binding name taken by another type")
+// Refusals of a binding edit: the name holds another type of binding, or a Secrets Store
+// binding someone else made, or another resource of this configuration created it.
+var (
+	errBindingTypeConflict = errors.New("binding name taken by another type")
+	errBindingTaken        = errors.New("binding name taken by a binding this provider did not create")
+	errBindingClaimed      = errors.New("binding created by another resource of this configuration")
+)
 
 // write merges this binding into the script's bindings, leaving every other binding as it was.
-func (r *workerBindingResource) write(ctx context.Context, plan workerBindingModel, diags *diag.Diagnostics) {
+// A create takes a name only when it is free or already bound to the same secret: it never
+// repoints a binding someone else made, and never one another resource of this run created.
+func (r *workerBindingResource) write(ctx context.Context, plan workerBindingModel, creating bool, diags *diag.Diagnostics) {
 	want := cfclient.NewSecretsStoreBinding(plan.Name.ValueString(), plan.StoreID.ValueString(), plan.SecretName.ValueString())
-	var conflicting cfclient.Binding
+	object := plan.remoteObject()
+	writer := new(struct{}) // this write's identity for the claims
+	var found cfclient.Binding
 	err := r.data.client.EditScriptBindings(ctx, plan.AccountID.ValueString(), plan.ScriptName.ValueString(),
 		func(bindings []cfclient.Binding) ([]cfclient.Binding, error) {
 			i := slices.IndexFunc(bindings, func(b cfclient.Binding) bool { return b.Name == want.Name })
+			if i >= 0 {
+				found = bindings[i]
+			}
 			switch {
+			case i >= 0 && found.Type != cfclient.BindingTypeSecretsStore:
+				return nil, errBindingTypeConflict
+			case creating && !r.data.claims.write(object.key, writer):
+				return nil, errBindingClaimed
+			case creating && i >= 0 && !plan.boundTo(found):
+				return nil, errBindingTaken
 			case i < 0:
 				return append(bindings, want), nil
-			case bindings[i].Type != cfclient.BindingTypeSecretsStore:
-				conflicting = bindings[i]
-				return nil, errBindingTypeConflict
 			}
 			bindings[i] = want
 			return bindings, nil
 		})
-	if errors.Is(err, errBindingTypeConflict) {
-		fix := "Rename or remove that binding (usually in wrangler.toml), or choose another name here."
-		if conflicting.Type == "secret_text" {
-			fix = fmt.Sprintf("It is a legacy Workers secret: migrate it to Secrets Store and remove it with "+
-				"`wrangler secret delete %s`, or choose another name here.", want.Name)
-		}
-		diags.AddAttributeError(path.Root("name"), "The Worker already has a binding with this name",
-			fmt.Sprintf("Worker %q already has a %s binding named %s, which this provider will not overwrite. %s",
-				plan.ScriptName.ValueString(), conflicting.Type, want.Name, fix))
-		return
+	if err != nil && creating {
+		r.data.claims.release(object.key, writer)
 	}
-	if err != nil {
-		r.explainWriteError(ctx, plan, err, diags)
+	switch {
+	case errors.Is(err, errBindingTypeConflict):
+		addBindingTypeConflict(diags, plan, found)
+	case errors.Is(err, errBindingTaken):
+		diags.AddAttributeError(path.Root("name"), "The Worker already has this binding",
+			bindingTakenDetail(plan, found)+" This provider did not create it and will not repoint it.")
+	case errors.Is(err, errBindingClaimed):
+		addTwoResourcesError(diags, object, "; another cfsecrets_worker_binding of this configuration created it during this apply")
+	case err != nil:
+		r.explainWriteError(ctx, plan, err, withBinding(want), diags)
 	}
 }
 
-// explainWriteError turns Cloudflare's refusals into what to do: deploy the Worker first, or fix
-// the cause of 10021 that the provider can identify.
-func (r *workerBindingResource) explainWriteError(ctx context.Context, plan workerBindingModel, err error, diags *diag.Diagnostics) {
+// bindingTakenDetail describes a Secrets Store binding of the name that points elsewhere, and how
+// to adopt it.
+func bindingTakenDetail(plan workerBindingModel, found cfclient.Binding) string {
+	return fmt.Sprintf("Worker %q already has a Secrets Store binding named %s, bound to secret %q of store %s. To manage it with "+
+		"Terraform, import it (then this resource's store_id and secret_name decide what it is bound to):\n\n"+
+		"import {\n  to = cfsecrets_worker_binding.<name>\n  id = %q\n}\n\nor choose another binding name here.",
+		plan.ScriptName.ValueString(), found.Name, found.SecretName, found.StoreID, plan.importID().ValueString())
+}
+
+func addBindingTypeConflict(diags *diag.Diagnostics, plan workerBindingModel, conflicting cfclient.Binding) {
+	name := plan.Name.ValueString()
+	fix := "Rename or remove that binding (usually in wrangler.toml), or choose another name here."
+	if conflicting.Type == "secret_text" {
+		fix = fmt.Sprintf("It is a legacy Workers secret: migrate it to Secrets Store and remove it with "+
+			"`wrangler secret delete %s`, or choose another name here.", name)
+	}
+	diags.AddAttributeError(path.Root("name"), "The Worker already has a binding with this name",
+		fmt.Sprintf("Worker %q already has a %s binding named %s, which this provider will not overwrite. %s",
+			plan.ScriptName.ValueString(), conflicting.Type, name, fix))
+}
+
+func addWorkerNotFound(diags *diag.Diagnostics, plan workerBindingModel) {
+	diags.AddAttributeError(path.Root("script_name"), "The Worker does not exist",
+		fmt.Sprintf("Account %s has no Worker named %q. A binding attaches to a deployed Worker: deploy it first "+
+			"(for example with `wrangler deploy`), then apply again.", plan.AccountID.ValueString(), plan.ScriptName.ValueString()))
+}
+
+// explainWriteError turns Cloudflare's refusals into what to do: deploy the Worker first, give
+// the token what it lacks, or fix the cause of 10021 that the provider finds. edit is the change
+// that was refused, to work out the list of bindings Cloudflare checked.
+func (r *workerBindingResource) explainWriteError(ctx context.Context, plan workerBindingModel, err error, edit bindingEdit, diags *diag.Diagnostics) {
 	script := plan.ScriptName.ValueString()
 	switch {
 	case cfclient.HasCode(err, cfclient.CodeScriptNotFound, ""):
-		diags.AddAttributeError(path.Root("script_name"), "The Worker does not exist",
-			fmt.Sprintf("Account %s has no Worker named %q. A binding attaches to a deployed Worker: deploy it first "+
-				"(for example with `wrangler deploy`), then apply again.", plan.AccountID.ValueString(), script))
+		addWorkerNotFound(diags, plan)
+	case isForbidden(err):
+		diags.AddError("The provider's token may not change this Worker's bindings", r.forbiddenDetail(ctx, plan, err))
 	case cfclient.HasCode(err, cfclient.CodeBindingAuthFailed, cfclient.MessageBindingAuthFailed):
 		diags.AddError("Cloudflare refused the Secrets Store binding (error 10021)",
-			fmt.Sprintf("Binding %s on Worker %q: %s\n\n%s", plan.Name.ValueString(), script, r.cause10021(ctx, plan), leastPrivilegeFix))
+			fmt.Sprintf("Binding %s on Worker %q: %s", plan.Name.ValueString(), script, r.cause10021(ctx, plan, edit)))
 	default:
-		addAPIError(diags, "change the bindings of Worker "+script, err)
+		addAPIError(diags, apiCall{action: "change the bindings of Worker " + script, accountID: plan.AccountID.ValueString(),
+			permission: workersScriptsEdit}, err)
 	}
 }
 
-const leastPrivilegeFix = "The least-privilege token for deploying Workers that read Secrets Store holds exactly Workers Scripts Edit " +
-	"and Account Secrets Store Read on this account; the cfsecrets_deploy_token resource creates one."
-
-// cause10021 tells which of 10021's causes applies, when the provider can find out.
-func (r *workerBindingResource) cause10021(ctx context.Context, plan workerBindingModel) string {
-	secret, found, err := r.data.client.SecretByName(ctx, plan.AccountID.ValueString(), plan.StoreID.ValueString(), plan.SecretName.ValueString())
-	switch {
-	case err != nil && isForbidden(err):
-		return "The provider's API token cannot read Secrets Store: it lacks Account Secrets Store Read, which binding a secret requires."
-	case err != nil:
-		return "Cloudflare says the token lacks a permission or the secret is missing or lacks the workers scope; the provider could not check which: " + err.Error()
-	case !found:
-		return fmt.Sprintf("Store %s has no secret named %q. Create it (cfsecrets_secret) or fix secret_name.", plan.StoreID.ValueString(), plan.SecretName.ValueString())
-	case !slices.Contains(secret.Scopes, "workers"):
-		return fmt.Sprintf("Secret %q has scopes %v but not \"workers\". Add \"workers\" to its scopes.", secret.Name, secret.Scopes)
+// forbiddenDetail tells which Workers permission the token lacks, by whether it can read the
+// Worker's bindings.
+func (r *workerBindingResource) forbiddenDetail(ctx context.Context, plan workerBindingModel, err error) string {
+	account, script := plan.AccountID.ValueString(), plan.ScriptName.ValueString()
+	needs := fmt.Sprintf("Binding a secret needs %s and %s on account %s; the cfsecrets_deploy_token resource creates a token "+
+		"with exactly these.", workersScriptsEdit, secretsStoreRead.dashboard, account)
+	if _, readErr := r.data.client.ScriptBindings(ctx, account, script); readErr == nil {
+		return fmt.Sprintf("The provider's API token can read Worker %q but may not change it (%s). %s", script, err.Error(), needs)
 	}
-	return "The secret exists and has the workers scope, so the API token is missing a permission: binding needs Workers Scripts Edit " +
-		"and Account Secrets Store Read on this account."
+	return fmt.Sprintf("The provider's API token may not read or change Worker %q (%s). %s", script, err.Error(), needs)
 }
 
 func (m workerBindingModel) importID() types.String {
 	return types.StringValue(m.AccountID.ValueString() + "/" + m.ScriptName.ValueString() + "/" + m.Name.ValueString())
 }
 
+// remoteObject is the binding as the ownership checks name it.
+func (m workerBindingModel) remoteObject() remoteObject {
+	return remoteObject{kind: "Worker binding", key: m.importID().ValueString(), resource: "cfsecrets_worker_binding",
+		description: fmt.Sprintf("binding %s of Worker %q on account %s", m.Name.ValueString(), m.ScriptName.ValueString(), m.AccountID.ValueString())}
+}
+
+// boundTo reports whether a Secrets Store binding already reads the secret this one asks for.
+func (m workerBindingModel) boundTo(b cfclient.Binding) bool {
+	return b.StoreID == m.StoreID.ValueString() && b.SecretName == m.SecretName.ValueString()
+}
+
+// isForbidden reports whether Cloudflare refused a call for a permission the token lacks.
 func isForbidden(err error) bool {
 	apiErr, ok := cfclient.AsAPIError(err)
-	return ok && (apiErr.Status == http.StatusForbidden || apiErr.Status == http.StatusUnauthorized)
+	return ok && apiErr.Status == http.StatusForbidden
 }
 
 func allKnown(values ...types.String) bool {

@@ -230,7 +230,7 @@ resource "cfsecrets_worker_binding" "b" {
 		},
 		resource.TestStep{
 			Config:      binding("checkout", "STRIPE_KEY", "missing_secret"),
-			ExpectError: errorSaying("error 10021", `has no secret named "missing_secret"`, "Workers Scripts Edit", "Account Secrets Store Read"),
+			ExpectError: errorSaying("error 10021", `has no secret named "missing_secret"`, "Create it (cfsecrets_secret) or fix secret_name"),
 		},
 		resource.TestStep{
 			Config:      binding("checkout", "STRIPE_KEY", "gateway_only"),

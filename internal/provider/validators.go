@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"net/url"
 	"regexp"
 	"time"
 
@@ -29,6 +30,17 @@ func secretNameValidators() []validator.String {
 		stringvalidator.LengthBetween(1, maxSecretNameLength),
 		stringvalidator.RegexMatches(secretNamePattern,
 			"may hold only letters, digits, underscores and hyphens (no spaces or dots), e.g. stripe_key_v2"),
+	}
+}
+
+// workerNamePattern is Cloudflare's rule for Worker script names.
+var workerNamePattern = regexp.MustCompile(`^[a-z0-9_-]+$`)
+
+// workerNameValidators check a Worker script name: 1 to 63 lowercase letters, digits, _ and -.
+func workerNameValidators() []validator.String {
+	return []validator.String{
+		stringvalidator.LengthBetween(1, 63),
+		stringvalidator.RegexMatches(workerNamePattern, "must be a Worker name: lowercase letters, digits, _ and -"),
 	}
 }
 
@@ -69,11 +81,14 @@ func secretValueProblem(value string) string {
 	return ""
 }
 
-// cidrValidator accepts an IPv4 or IPv6 CIDR range such as 198.51.100.0/24.
+// cidrValidator accepts an IPv4 or IPv6 CIDR range such as 198.51.100.0/24, written the one way
+// Cloudflare returns it: no host bits set, IPv6 lowercase and shortest, IPv4 not mapped into IPv6.
+// Any other spelling of a range could come back rewritten, and the token would then differ from
+// its configuration on every plan.
 type cidrValidator struct{}
 
 func (cidrValidator) Description(context.Context) string {
-	return "must be a CIDR range such as 198.51.100.0/24"
+	return "must be a CIDR range such as 198.51.100.0/24, with no host bits set"
 }
 
 func (v cidrValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
@@ -82,30 +97,57 @@ func (cidrValidator) ValidateString(_ context.Context, req validator.StringReque
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if _, err := netip.ParsePrefix(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid CIDR range",
-			fmt.Sprintf("%q is not a CIDR range. Write an address and prefix length such as 198.51.100.0/24 or 2001:db8::/32 "+
-				"(a single address is /32, or /128 for IPv6).", req.ConfigValue.ValueString()))
+	if problem := cidrProblem(req.ConfigValue.ValueString()); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid CIDR range", problem)
 	}
 }
 
-// rfc3339Validator accepts times such as 2026-12-31T23:59:59Z.
-type rfc3339Validator struct{}
-
-func (rfc3339Validator) Description(context.Context) string {
-	return "must be an RFC 3339 time such as 2026-12-31T23:59:59Z"
+// cidrProblem explains what is wrong with a CIDR range, or is empty.
+func cidrProblem(s string) string {
+	prefix, err := netip.ParsePrefix(s)
+	switch {
+	case err != nil:
+		return fmt.Sprintf("%q is not a CIDR range. Write an address and prefix length such as 198.51.100.0/24 or 2001:db8::/32 "+
+			"(a single address is /32, or /128 for IPv6).", s)
+	case prefix.Addr().Is4In6():
+		unmapped := netip.PrefixFrom(prefix.Addr().Unmap(), max(prefix.Bits()-96, 0)).Masked()
+		return fmt.Sprintf("%q is an IPv4-mapped IPv6 range: write the IPv4 range %s.", s, unmapped)
+	case prefix != prefix.Masked():
+		return fmt.Sprintf("%q has host bits set: the range it stands for is %s. Write %s for the range, or %s for the one address.",
+			s, prefix.Masked(), prefix.Masked(), netip.PrefixFrom(prefix.Addr(), prefix.Addr().BitLen()))
+	case prefix.String() != s:
+		return fmt.Sprintf("%q is not written the way Cloudflare returns it: write %s.", s, prefix)
+	}
+	return ""
 }
 
-func (v rfc3339Validator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+// tokenTimeValidator accepts RFC 3339 times such as 2026-12-31T23:59:59Z in whole seconds:
+// Cloudflare keeps token times to the second and would return a fraction cut off.
+type tokenTimeValidator struct{}
 
-func (rfc3339Validator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (tokenTimeValidator) Description(context.Context) string {
+	return "must be an RFC 3339 time in whole seconds such as 2026-12-31T23:59:59Z"
+}
+
+func (v tokenTimeValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (tokenTimeValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if t, err := time.Parse(time.RFC3339, req.ConfigValue.ValueString()); err != nil || !inRFC3339Years(t) {
+	value := req.ConfigValue.ValueString()
+	t, err := time.Parse(time.RFC3339, value)
+	switch {
+	case err != nil || !inRFC3339Years(t):
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid time",
 			fmt.Sprintf("%q is not an RFC 3339 time between the years 0000 and 9999 in UTC. Write it like 2026-12-31T23:59:59Z (UTC) or 2026-12-31T23:59:59+01:00; "+
-				"Terraform's timeadd(timestamp(), \"720h\") produces one.", req.ConfigValue.ValueString()))
+				"Terraform's timeadd(timestamp(), \"720h\") produces one.", value))
+	case t.Nanosecond() != 0:
+		resp.Diagnostics.AddAttributeError(req.Path, "Time with a fraction of a second",
+			fmt.Sprintf("%q has a fraction of a second. Cloudflare keeps token times in whole seconds and would return %s instead, "+
+				"so write the time in whole seconds, e.g. %s.", value, t.UTC().Truncate(time.Second).Format(time.RFC3339), t.Truncate(time.Second).Format(time.RFC3339)))
 	}
 }
 
@@ -114,6 +156,26 @@ func (rfc3339Validator) ValidateString(_ context.Context, req validator.StringRe
 func inRFC3339Years(t time.Time) bool {
 	year := t.UTC().Year()
 	return 0 <= year && year <= 9999
+}
+
+// baseURLValidator accepts an absolute http or https URL such as https://api.cloudflare.com/client/v4.
+type baseURLValidator struct{}
+
+func (baseURLValidator) Description(context.Context) string {
+	return "must be an http or https URL such as https://api.cloudflare.com/client/v4"
+}
+
+func (v baseURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (baseURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	u, err := url.Parse(req.ConfigValue.ValueString())
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid base URL",
+			fmt.Sprintf("%q is not an http or https URL: write it with its scheme, e.g. https://api.cloudflare.com/client/v4.", req.ConfigValue.ValueString()))
+	}
 }
 
 // durationValidator accepts a Go duration such as 15m within [min, max].

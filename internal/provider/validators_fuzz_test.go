@@ -289,24 +289,30 @@ func FuzzSecretValueValidator(f *testing.F) {
 
 func FuzzCIDRValidator(f *testing.F) {
 	for _, s := range []string{"198.51.100.0/24", "198.51.100.7/32", "2001:db8::/32", "::/0", "0.0.0.0/0", "198.51.100.7",
-		"198.51.100.0/33", "fe80::1%eth0/64", "::ffff:198.51.100.0/120", "198.051.100.0/24", "1.2.3.4/024", "", "/", "a/b"} {
+		"198.51.100.0/33", "fe80::1%eth0/64", "::ffff:198.51.100.0/120", "198.051.100.0/24", "1.2.3.4/024", "", "/", "a/b",
+		"198.51.100.7/24", "2001:DB8::/32", "2001:db8:0::/48"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		diags := fuzzValidate(t, []validator.String{cidrValidator{}}, s)
 		prefix, err := netip.ParsePrefix(s)
-		if diags.HasError() != (err != nil) {
-			t.Fatalf("CIDR %q: ParsePrefix error %v, diagnostics %v", s, err, diags)
+		// The one spelling Cloudflare returns: a range with no host bits, as netip writes it, not IPv4-mapped.
+		canonical := err == nil && !prefix.Addr().Is4In6() && prefix == prefix.Masked() && prefix.String() == s
+		if diags.HasError() == canonical {
+			t.Fatalf("CIDR %q: canonical = %v (ParsePrefix error %v), diagnostics %v", s, canonical, err, diags)
 		}
-		if err != nil {
-			if !strings.Contains(diags[0].Detail(), strconv.Quote(s)) {
-				t.Fatalf("CIDR %q: the diagnostic does not say which value is wrong: %q", s, diags[0].Detail())
-			}
+		if canonical {
 			return
 		}
-		for _, again := range []string{prefix.String(), prefix.Masked().String()} {
-			if d := fuzzValidate(t, []validator.String{cidrValidator{}}, again); d.HasError() {
-				t.Fatalf("CIDR %q is accepted but its canonical form %q is not: %v", s, again, d)
+		if !strings.Contains(diags[0].Detail(), strconv.Quote(s)) {
+			t.Fatalf("CIDR %q: the diagnostic does not say which value is wrong: %q", s, diags[0].Detail())
+		}
+		if err == nil && !prefix.Addr().Is4In6() {
+			// The diagnostic names the range to write instead, and that range is accepted.
+			if want := prefix.Masked().String(); !strings.Contains(diags[0].Detail(), want) {
+				t.Fatalf("CIDR %q: the diagnostic does not offer %s: %q", s, want, diags[0].Detail())
+			} else if d := fuzzValidate(t, []validator.String{cidrValidator{}}, want); d.HasError() {
+				t.Fatalf("CIDR %q: the range offered instead, %s, is refused too: %v", s, want, d)
 			}
 		}
 	})
@@ -315,14 +321,16 @@ func FuzzCIDRValidator(f *testing.F) {
 func FuzzRFC3339Validator(f *testing.F) {
 	for _, s := range []string{"2026-12-31T23:59:59Z", "2026-12-31T23:59:59+01:00", "2026-12-31T23:59:59.123456789Z",
 		"2026-12-31 23:59:59Z", "2026-12-31", "2026-02-30T00:00:00Z", "2026-12-31T24:00:00Z", "0000-01-01T00:00:00Z",
-		"9999-12-31T23:59:59-23:59", "2026-12-31T23:59:59z", "2026-12-31T23:59:60Z", ""} {
+		"9999-12-31T23:59:59-23:59", "2026-12-31T23:59:59z", "2026-12-31T23:59:60Z", "", "2030-01-01T00:00:00.500Z",
+		"2030-01-01T00:00:00.000Z"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		diags := fuzzValidate(t, []validator.String{rfc3339Validator{}}, s)
+		diags := fuzzValidate(t, []validator.String{tokenTimeValidator{}}, s)
 		parsed, err := time.Parse(time.RFC3339, s)
 		utcYear := parsed.UTC().Year()
-		valid := err == nil && 0 <= utcYear && utcYear <= 9999 // Cloudflare stores the time in UTC
+		// Cloudflare stores token times in UTC, to the second.
+		valid := err == nil && 0 <= utcYear && utcYear <= 9999 && parsed.Nanosecond() == 0
 		if diags.HasError() == valid {
 			t.Fatalf("time %q: parse error %v, year %d in UTC, diagnostics %v", s, err, utcYear, diags)
 		}
@@ -333,7 +341,7 @@ func FuzzRFC3339Validator(f *testing.F) {
 			return
 		}
 		for _, again := range []string{parsed.Format(time.RFC3339), parsed.Format(time.RFC3339Nano)} {
-			if d := fuzzValidate(t, []validator.String{rfc3339Validator{}}, again); d.HasError() {
+			if d := fuzzValidate(t, []validator.String{tokenTimeValidator{}}, again); d.HasError() {
 				t.Fatalf("time %q is accepted but %q, its own formatting, is not: %v", s, again, d)
 			}
 		}
@@ -408,18 +416,21 @@ func FuzzSplitImportID(f *testing.F) {
 	})
 }
 
-// fuzzPermissionGroups is a realistic catalogue (names as the API writes them).
+// fuzzPermissionGroups is a realistic catalogue (names as the API writes them), with a name at
+// two scopes.
 var fuzzPermissionGroups = []cfclient.PermissionGroup{
-	{ID: "e086da7e2179491d91ee5f35b3ca210a", Name: permWorkersScriptsWrite},
-	{ID: "5e33b7d77788455c9fdf18cbd38ee5a0", Name: permSecretsStoreRead},
-	{ID: "adc8fa2bc6124928a8b3314dc63a1235", Name: "Account Secrets Store Write"},
-	{ID: "1a71c399035b4950a1bd1466bbe4f420", Name: "Workers Scripts Read"},
-	{ID: "f7f0eda5697f475c90846e879bab8666", Name: "Workers KV Storage Write"},
+	{ID: "e086da7e2179491d91ee5f35b3ca210a", Name: permWorkersScriptsWrite, Scopes: []string{accountScope}},
+	{ID: "5e33b7d77788455c9fdf18cbd38ee5a0", Name: permSecretsStoreRead, Scopes: []string{accountScope}},
+	{ID: "adc8fa2bc6124928a8b3314dc63a1235", Name: "Account Secrets Store Write", Scopes: []string{accountScope}},
+	{ID: "1a71c399035b4950a1bd1466bbe4f420", Name: "Workers Scripts Read", Scopes: []string{accountScope}},
+	{ID: "f7f0eda5697f475c90846e879bab8666", Name: "Workers KV Storage Write", Scopes: []string{accountScope}},
+	{ID: "3e0b5820118e47f3922f7c989e673882", Name: "Logs Write", Scopes: []string{accountScope + ".zone"}},
+	{ID: "96163bd1b0784f62b3e44ed8c2ab1eb6", Name: "Logs Write", Scopes: []string{accountScope}},
 }
 
-// FuzzPermissionNameHints: sharesAWord is symmetric and finds a name's own words;
-// unknownPermissionError never panics, quotes the unknown name and suggests exactly the groups
-// that share a word with it.
+// FuzzPermissionNameHints: sharesAWord is symmetric and finds a name's own words (other than
+// access words); unknownPermissionError never panics, quotes the unknown name, says when it names
+// a group of another scope, and suggests exactly the account-scoped names that share a word with it.
 func FuzzPermissionNameHints(f *testing.F) {
 	f.Add("Workers Scripts: Edit", "Workers Scripts Write")
 	f.Add("workers_kv", "Workers KV Storage Write")
@@ -427,16 +438,19 @@ func FuzzPermissionNameHints(f *testing.F) {
 	f.Add("KV", "Workers KV Storage Write")
 	f.Add("İstanbul ǅ", "i̇stanbul")
 	f.Add("\xff\xfe\xfd", "\xef\xbf\xbd")
+	f.Add("DNS Write", "DNS Write")
+	f.Add("Logs Edit", "Zone Read")
 	f.Fuzz(func(t *testing.T, a, b string) {
 		if sharesAWord(a, b) != sharesAWord(b, a) {
 			t.Fatalf("sharesAWord(%q, %q) = %v but the reverse is %v", a, b, sharesAWord(a, b), sharesAWord(b, a))
 		}
 		for _, w := range strings.FieldsFunc(strings.ToLower(a), func(r rune) bool { return strings.ContainsRune(" :-_", r) }) {
-			if len(w) >= 3 && !sharesAWord(a, a) {
+			if len(w) >= 3 && !slices.Contains(accessWords, w) && !sharesAWord(a, a) {
 				t.Fatalf("%q has the word %q but shares no word with itself", a, w)
 			}
 		}
-		groups := append(slices.Clone(fuzzPermissionGroups), cfclient.PermissionGroup{ID: "0000", Name: b})
+		// b is a zone-only group: naming it exactly is told apart from an unknown name.
+		groups := append(slices.Clone(fuzzPermissionGroups), cfclient.PermissionGroup{ID: "0000", Name: b, Scopes: []string{accountScope + ".zone"}})
 		err := unknownPermissionError(a, groups)
 		if err == nil {
 			t.Fatal("unknownPermissionError returned nil")
@@ -445,10 +459,13 @@ func FuzzPermissionNameHints(f *testing.F) {
 		if !strings.Contains(msg, strconv.Quote(a)) {
 			t.Fatalf("the error does not quote the unknown name %q: %s", a, msg)
 		}
+		if zoneOnly := a == b || a == "Logs Write"; zoneOnly != strings.Contains(msg, strconv.Quote(a)+" is a zone permission group") {
+			t.Fatalf("%q names a zone group: %v, but the error is %s", a, zoneOnly, msg)
+		}
 		var near []string
 		for _, g := range groups {
-			if sharesAWord(a, g.Name) {
-				near = append(near, strconv.Quote(g.Name))
+			if name := strconv.Quote(g.Name); accountScoped(g) && sharesAWord(a, g.Name) && !slices.Contains(near, name) {
+				near = append(near, name)
 			}
 		}
 		hasHint := strings.Contains(msg, "Did you mean one of: ")
@@ -464,16 +481,19 @@ func FuzzPermissionNameHints(f *testing.F) {
 	})
 }
 
-// fuzzSchemaAttribute is one attribute with validators, from any schema of the provider.
+// fuzzSchemaAttribute is one attribute of any schema the provider serves.
 type fuzzSchemaAttribute struct {
 	where     string // e.g. "resource cfsecrets_secret.value_wo"
 	sensitive bool
-	strings   []validator.String
-	sets      []validator.Set
+	// settable: the configuration may set it (required or optional), so a user's value reaches
+	// the provider.
+	settable bool
+	strings  []validator.String
+	sets     []validator.Set
 }
 
-// fuzzSchemaAttributes collects every attribute of every schema the provider serves that has
-// string or set validators, so a validator added later is fuzzed without touching this file.
+// fuzzSchemaAttributes collects every attribute of every schema the provider serves, so a
+// validator or an argument added later is fuzzed without touching this file.
 func fuzzSchemaAttributes(t testing.TB) []fuzzSchemaAttribute {
 	t.Helper()
 	ctx := context.Background()
@@ -565,13 +585,17 @@ func fuzzSchemaAttributes(t testing.TB) []fuzzSchemaAttribute {
 			if wo, ok := a.(interface{ IsWriteOnly() bool }); ok && wo.IsWriteOnly() {
 				entry.sensitive = true
 			}
-			if len(entry.strings)+len(entry.sets) > 0 {
-				out = append(out, entry)
+			if in, ok := a.(interface {
+				IsRequired() bool
+				IsOptional() bool
+			}); ok {
+				entry.settable = in.IsRequired() || in.IsOptional()
 			}
+			out = append(out, entry)
 		}
 	}
-	if len(out) < 10 {
-		t.Fatalf("found only %d attributes with validators; the schema walk is broken", len(out))
+	if len(out) < 40 {
+		t.Fatalf("found only %d attributes; the schema walk is broken", len(out))
 	}
 	return out
 }
@@ -585,7 +609,7 @@ func FuzzSchemaValidators(f *testing.F) {
 		"2026-12-31T23:59:59Z", "15m", "workers", "\x00", "\xff", strings.Repeat("é", 200), "a\"b\\c%s%v"} {
 		f.Add(s)
 	}
-	attributes := fuzzSchemaAttributes(f)
+	attributes := slices.DeleteFunc(fuzzSchemaAttributes(f), func(a fuzzSchemaAttribute) bool { return len(a.strings)+len(a.sets) == 0 })
 	f.Fuzz(func(t *testing.T, value string) {
 		ctx := context.Background()
 		for _, a := range attributes {
