@@ -180,6 +180,31 @@ func TestEditScriptBindingsRefusingEditWritesNothing(t *testing.T) {
 	})
 }
 
+// An edit that leaves the list as it is (removing a binding already gone, keeping one that is
+// already right) sends no settings write: Cloudflare would check every binding again for it.
+func TestEditScriptBindingsEditThatChangesNothingWritesNothing(t *testing.T) {
+	unchanged := map[string]func([]Binding) ([]Binding, error){
+		"remove a binding the script lacks": func(bs []Binding) ([]Binding, error) {
+			return slices.DeleteFunc(bs, func(b Binding) bool { return b.Name == "GONE" }), nil
+		},
+		"keep the list": func(bs []Binding) ([]Binding, error) { return bs, nil },
+	}
+	for name, edit := range unchanged {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := newBindingFixture(t)
+				if err := f.client.EditScriptBindings(t.Context(), f.account, script, edit); err != nil {
+					t.Fatal(err)
+				}
+				if n := f.count(http.MethodPatch, "/settings"); n != 0 {
+					t.Errorf("%d settings PATCHes, want none", n)
+				}
+				f.wantBindings(t, []string{"GREETING", "EXISTING"})
+			})
+		})
+	}
+}
+
 func TestEditScriptBindingsRefusedMergeAnswersEachEdit(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newBindingFixture(t)

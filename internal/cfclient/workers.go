@@ -1,6 +1,7 @@
 package cfclient
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -94,7 +95,7 @@ func (c *Client) EditScriptBindings(ctx context.Context, accountID, scriptName s
 		if len(accepted) == 0 {
 			return
 		}
-		err = c.patchBindings(ctx, accountID, scriptName, merged)
+		err = c.patchChangedBindings(ctx, accountID, scriptName, current, merged)
 		if err == nil || len(accepted) == 1 {
 			for _, e := range accepted {
 				e.done <- err
@@ -107,13 +108,29 @@ func (c *Client) EditScriptBindings(ctx context.Context, accountID, scriptName s
 			current, err := c.ScriptBindings(ctx, accountID, scriptName)
 			if err == nil {
 				var next []Binding
-				if next, err = e.change(current); err == nil {
-					err = c.patchBindings(ctx, accountID, scriptName, next)
+				if next, err = e.change(slices.Clone(current)); err == nil {
+					err = c.patchChangedBindings(ctx, accountID, scriptName, current, next)
 				}
 			}
 			e.done <- err
 		}
 	})
+}
+
+// patchChangedBindings writes next unless it is the list the script already has. A settings
+// write makes Cloudflare check every Secrets Store binding of the Worker again (and needs Workers
+// Scripts Edit), so an edit that changes nothing, such as adopting a binding that already reads
+// the same secret, must not fail because of another binding or a read-only token.
+func (c *Client) patchChangedBindings(ctx context.Context, accountID, scriptName string, current, next []Binding) error {
+	if slices.EqualFunc(current, next, sameBinding) {
+		return nil
+	}
+	return c.patchBindings(ctx, accountID, scriptName, next)
+}
+
+// sameBinding reports whether two bindings are the same, every field Cloudflare returned included.
+func sameBinding(a, b Binding) bool {
+	return a.Type == b.Type && a.Name == b.Name && a.StoreID == b.StoreID && a.SecretName == b.SecretName && bytes.Equal(a.Raw, b.Raw)
 }
 
 // patchBindings writes the whole list and remembers what Cloudflare answered.

@@ -78,6 +78,49 @@ func TestAccWorkerBinding_adoptsABindingThatAlreadyPointsAtTheSameSecret(t *test
 	}))
 }
 
+// Adopting a binding that already reads the same secret changes nothing at Cloudflare, so it
+// writes nothing: not even when another binding of the Worker is broken (a settings write would
+// fail with 10021 for it) or the token can only read Workers.
+func TestAccWorkerBinding_adoptingTheSameBindingWritesNothing(t *testing.T) {
+	mock := cfsecretstest.StartMock(t, cloudflaremock.Config{})
+	storeID := seedStoreWithSecrets(t, mock, "prod_owner", "old_key")
+	mock.DeployWorker(t, "teardown", cfclient.NewSecretsStoreBinding("OWNER", storeID, "prod_owner"),
+		cfclient.NewSecretsStoreBinding("OLD", storeID, "old_key"))
+	// OLD is now broken.
+	if err := mock.Client().DeleteSecret(context.Background(), mock.AccountID, storeID, secretIDByName(t, mock, storeID, "old_key")); err != nil {
+		t.Fatal(err)
+	}
+	readOnly := tokenWith(t, mock, groupSecretsStoreRead, groupWorkersScriptsRead)
+	before := len(mock.Requests(t))
+	resource.ParallelTest(t, acceptanceCase(
+		resource.TestStep{
+			Config: providerWithToken(mock, readOnly) + `
+resource "cfsecrets_worker_binding" "owner" {
+  script_name = "teardown"
+  name        = "OWNER"
+  store_id    = "` + storeID + `"
+  secret_name = "prod_owner"
+}
+`,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			Check: func(*terraform.State) error {
+				for _, r := range mock.Requests(t)[before:] {
+					if r.Method != "GET" {
+						return fmt.Errorf("adopting an identical binding sent %s %s", r.Method, r.Path)
+					}
+				}
+				return nil
+			},
+		},
+		resource.TestStep{
+			// Terraform owns OWNER now, and its destroy removes it; give the final destroy a token
+			// that may, and the secret OLD reads.
+			PreConfig: func() { seedSecrets(t, mock, storeID, "old_key") },
+			Config:    teardownBinding(mock, storeID, "prod_owner"),
+		},
+	))
+}
+
 func TestAccWorkerBinding_twoResourcesForOneBindingAreRefusedAtPlanTime(t *testing.T) {
 	mock := cfsecretstest.StartMock(t, cloudflaremock.Config{})
 	storeID := seedStoreWithSecrets(t, mock, "prod_owner", "github_owner")

@@ -302,6 +302,8 @@ func (r *workerBindingResource) write(ctx context.Context, plan workerBindingMod
 				return nil, errBindingTaken
 			case i < 0:
 				return append(bindings, want), nil
+			case plan.boundTo(found):
+				return bindings, nil // already what the plan asks for: nothing to write
 			}
 			bindings[i] = want
 			return bindings, nil
