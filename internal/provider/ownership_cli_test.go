@@ -16,6 +16,7 @@ func TestCLI_planWarnsWhenACreateWouldMeetAnObjectSomeoneElseMade(t *testing.T) 
 	mock.DeployWorker(t, "teardown", cfclient.NewSecretsStoreBinding("OWNER", storeID, "prod_owner"))
 	ws := cfsecretstest.NewWorkspace(t, mock)
 	ws.Write("main.tf", cfsecretstest.RequiredProviders+`
+resource "cfsecrets_store" "main" {}
 resource "cfsecrets_secret" "taken" {
   store_id = "`+storeID+`"
   name     = "taken"
@@ -28,5 +29,7 @@ resource "cfsecrets_secret" "taken" {
 		"A secret with this name already exists", `Store `+storeID+` already holds a secret named "taken"`,
 		`id = "`+mock.AccountID+`/`+storeID+`/taken"`,
 		"The Worker already has this binding", `bound to secret "prod_owner"`, `id = "`+mock.AccountID+`/teardown/OWNER"`,
-		"the apply will refuse to create it")
+		"the apply will refuse to create it",
+		"The account already has a Secrets Store", `The existing store is "default_secrets_store" with id `+storeID,
+		`id = "`+mock.AccountID+`/`+storeID+`"`)
 }

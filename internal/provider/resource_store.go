@@ -97,7 +97,8 @@ func (r *storeResource) Configure(_ context.Context, req resource.ConfigureReque
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan refuses two resources for one store, and warns before a plan deletes a store (with
+// ModifyPlan refuses two resources for one store, warns when a create would meet the store the
+// account already has (the apply will refuse it), and warns before a plan deletes a store (with
 // force_destroy, so its secrets too) whose secrets Workers still bind.
 func (r *storeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	planAccountID(ctx, r.data, req, resp)
@@ -111,16 +112,37 @@ func (r *storeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if !req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	switch {
-	case resp.Diagnostics.HasError():
 	case req.State.Raw.IsNull():
-		if allKnown(plan.AccountID, plan.Name) {
-			claimPlannedCreate(r.data, plan.remoteObject(), &resp.Diagnostics)
+		if !allKnown(plan.AccountID, plan.Name) {
+			return
+		}
+		if claimPlannedCreate(r.data, plan.remoteObject(), &resp.Diagnostics); !resp.Diagnostics.HasError() {
+			r.warnIfAccountHasStore(ctx, plan, &resp.Diagnostics)
 		}
 	case req.Plan.Raw.IsNull() || !plan.Name.Equal(state.Name) || !plan.AccountID.Equal(state.AccountID):
 		if state.ForceDestroy.ValueBool() {
 			r.warnIfBound(ctx, state, &resp.Diagnostics)
 		}
+	}
+}
+
+// warnIfAccountHasStore warns, before a create, that the account already holds a store: the apply
+// will refuse to create another. (A replacement plans its create with the old store still there,
+// but no CLI shows the warnings of that second plan.)
+func (r *storeResource) warnIfAccountHasStore(ctx context.Context, plan storeModel, diags *diag.Diagnostics) {
+	accountID := plan.AccountID.ValueString()
+	stores, err := r.data.client.ListStores(ctx, accountID)
+	if err != nil {
+		tflog.Debug(ctx, "could not list the account's stores at plan time", map[string]any{"error": err.Error()})
+		return
+	}
+	if len(stores) > 0 {
+		diags.AddWarning("The account already has a Secrets Store", storeExistsDetail(accountID, stores[0])+
+			" The apply will refuse to create another.")
 	}
 }
 
@@ -167,20 +189,27 @@ func (r *storeResource) Create(ctx context.Context, req resource.CreateRequest, 
 // store the account already has, or, when another resource of this run made it, keep one.
 func (r *storeResource) explainStoreLimit(ctx context.Context, plan storeModel, resp *resource.CreateResponse) {
 	accountID := plan.AccountID.ValueString()
-	detail := "Cloudflare allows one Secrets Store per account while the product is in beta, and this account already has one."
 	stores, err := r.data.client.ListStores(ctx, accountID)
-	if err == nil && len(stores) > 0 {
-		existing := stores[0]
-		if r.data.client.Created(existing.ID) {
-			addTwoResourcesError(&resp.Diagnostics, plan.remoteObject(), fmt.Sprintf("; another cfsecrets_store of this configuration "+
-				"created store %q (%s) during this apply, and an account holds one store", existing.Name, existing.ID))
-			return
-		}
-		detail += fmt.Sprintf(" The existing store is %q with id %s. Manage it with this resource by importing it:\n\n"+
-			"import {\n  to = cfsecrets_store.<name>\n  id = \"%s/%s\"\n}\n\n"+
-			"or only read it with the cfsecrets_store data source.", existing.Name, existing.ID, accountID, existing.ID)
+	if err != nil || len(stores) == 0 {
+		resp.Diagnostics.AddError("The account already has a Secrets Store", storeLimit)
+		return
 	}
-	resp.Diagnostics.AddError("The account already has a Secrets Store", detail)
+	existing := stores[0]
+	if r.data.client.Created(existing.ID) {
+		addTwoResourcesError(&resp.Diagnostics, plan.remoteObject(), fmt.Sprintf("; another cfsecrets_store of this configuration "+
+			"created store %q (%s) during this apply, and an account holds one store", existing.Name, existing.ID))
+		return
+	}
+	resp.Diagnostics.AddError("The account already has a Secrets Store", storeExistsDetail(accountID, existing))
+}
+
+const storeLimit = "Cloudflare allows one Secrets Store per account while the product is in beta, and this account already has one."
+
+// storeExistsDetail says that the account already has a store, and how to adopt it.
+func storeExistsDetail(accountID string, existing cfclient.Store) string {
+	return storeLimit + fmt.Sprintf(" The existing store is %q with id %s. Manage it with this resource by importing it:\n\n"+
+		"import {\n  to = cfsecrets_store.<name>\n  id = \"%s/%s\"\n}\n\n"+
+		"or only read it with the cfsecrets_store data source.", existing.Name, existing.ID, accountID, existing.ID)
 }
 
 func (r *storeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
