@@ -86,7 +86,7 @@ func (r *secretListResource) List(ctx context.Context, req list.ListRequest, str
 		secrets, err = r.data.client.ListSecrets(ctx, accountID, storeID, filter)
 	}
 	if err != nil {
-		addAPIError(&diags, secretCall("list the secrets of store "+storeID, accountID, secretsStoreRead), err)
+		addAPIError(&diags, secretCall("list the secrets of store "+storeID, accountID, storeID, secretsStoreRead), err)
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}

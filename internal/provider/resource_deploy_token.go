@@ -326,6 +326,13 @@ func (r *deployTokenResource) ImportState(ctx context.Context, req resource.Impo
 	}
 	accountID := identity.AccountID.ValueString()
 	token, err := r.data.client.GetAccountToken(ctx, accountID, identity.ID.ValueString())
+	if cfclient.IsNotFound(err) {
+		resp.Diagnostics.AddError("No such API token",
+			fmt.Sprintf("Account %s has no API token with id %s. The dashboard's API Tokens page shows each token's id, and "+
+				"`terraform query` with a list \"cfsecrets_deploy_token\" block (Terraform 1.14 or later) writes the import blocks "+
+				"of the account's deploy tokens.", accountID, identity.ID.ValueString()))
+		return
+	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, apiCall{action: "import deploy token " + identity.ID.ValueString(), accountID: accountID, permission: apiTokensRead}, err)
 		return

@@ -324,7 +324,7 @@ func (r *secretResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, secretCall("read secret "+state.Name.ValueString(), state.AccountID.ValueString(), secretsStoreRead), err)
+		addAPIError(&resp.Diagnostics, secretCall("read secret "+state.Name.ValueString(), state.AccountID.ValueString(), state.StoreID.ValueString(), secretsStoreRead), err)
 		return
 	}
 	if known := state.Modified.ValueString(); known != "" && known != secret.Modified {
@@ -383,7 +383,7 @@ func (r *secretResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 	if err := r.data.client.DeleteSecret(ctx, state.AccountID.ValueString(), state.StoreID.ValueString(), state.ID.ValueString()); err != nil {
-		addAPIError(&resp.Diagnostics, secretCall("delete secret "+state.Name.ValueString(), state.AccountID.ValueString(), secretsStoreEdit), err)
+		addAPIError(&resp.Diagnostics, secretCall("delete secret "+state.Name.ValueString(), state.AccountID.ValueString(), state.StoreID.ValueString(), secretsStoreEdit), err)
 	}
 }
 
@@ -396,7 +396,8 @@ func (r *secretResource) ImportState(ctx context.Context, req resource.ImportSta
 	}
 	secret, err := r.findSecret(ctx, identity)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot import secret", err.Error())
+		storeID := identity.StoreID.ValueString()
+		addAPIError(&resp.Diagnostics, secretCall("import a secret of store "+storeID, identity.AccountID.ValueString(), storeID, secretsStoreRead), err)
 		return
 	}
 	// Read runs next; with `modified` already known it sees no change, which is right:
@@ -477,7 +478,7 @@ func (r *secretResource) explainWriteError(ctx context.Context, diags *diag.Diag
 			fmt.Sprintf("Could not %s secret %q: Cloudflare says store %s of account %s has no such secret any more. Run "+
 				"terraform plan again: it will plan to create it.", action, name, store, account))
 	default:
-		addAPIError(diags, secretCall(action+" secret "+name, account, secretsStoreEdit), err)
+		addAPIError(diags, secretCall(action+" secret "+name, account, store, secretsStoreEdit), err)
 	}
 }
 
@@ -489,9 +490,10 @@ func secretExistsDetail(plan secretModel) string {
 		"Terraform by importing it:\n\nimport {\n  to = cfsecrets_secret.<name>\n  id = \"%s/%s/%s\"\n}", store, name, account, store, name)
 }
 
-// secretCall is a call on the account's Secrets Store.
-func secretCall(action, accountID string, needs permission) apiCall {
-	return apiCall{action: action, accountID: accountID, permission: needs}
+// secretCall is a call on the account's Secrets Store, on store storeID ("" for the account's
+// stores).
+func secretCall(action, accountID, storeID string, needs permission) apiCall {
+	return apiCall{action: action, accountID: accountID, storeID: storeID, permission: needs}
 }
 
 // remoteObject is the secret as the ownership checks name it.

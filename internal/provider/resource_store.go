@@ -177,7 +177,7 @@ func (r *storeResource) Create(ctx context.Context, req resource.CreateRequest, 
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, secretCall("create the Secrets Store", accountID, secretsStoreEdit), err)
+		addAPIError(&resp.Diagnostics, secretCall("create the Secrets Store", accountID, "", secretsStoreEdit), err)
 		return
 	}
 	plan.fill(store)
@@ -229,7 +229,7 @@ func (r *storeResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, secretCall("read the Secrets Store", state.AccountID.ValueString(), secretsStoreRead), err)
+		addAPIError(&resp.Diagnostics, secretCall("read the Secrets Store", state.AccountID.ValueString(), state.ID.ValueString(), secretsStoreRead), err)
 		return
 	}
 	state.fill(store)
@@ -262,7 +262,7 @@ func (r *storeResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 		return
 	}
 	if err != nil && !cfclient.IsNotFound(err) {
-		addAPIError(&resp.Diagnostics, secretCall("delete the Secrets Store", state.AccountID.ValueString(), secretsStoreEdit), err)
+		addAPIError(&resp.Diagnostics, secretCall("delete the Secrets Store", state.AccountID.ValueString(), state.ID.ValueString(), secretsStoreEdit), err)
 	}
 }
 
