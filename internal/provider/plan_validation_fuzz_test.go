@@ -360,6 +360,14 @@ func fuzzPlanArguments() map[string]fuzzPlanArgument {
 		"data source cfsecrets_permission_groups.name":       notFuzzed(fuzzFilter),
 		"data source cfsecrets_permission_groups.scope":      notFuzzed(fuzzFilter),
 		"data source cfsecrets_wrangler_config.environments": notFuzzed("rendered into Wrangler configuration, never sent (FuzzWranglerConfig)"),
+
+		"list resource cfsecrets_secret.account_id":          notFuzzed(fuzzIDInPath),
+		"list resource cfsecrets_secret.store_id":            notFuzzed(fuzzIDInPath),
+		"list resource cfsecrets_secret.search":              notFuzzed(fuzzFilter),
+		"list resource cfsecrets_secret.scopes":              notFuzzed(fuzzFilter),
+		"list resource cfsecrets_worker_binding.account_id":  notFuzzed(fuzzIDInPath),
+		"list resource cfsecrets_worker_binding.script_name": notFuzzed(fuzzWorkerName),
+		"list resource cfsecrets_deploy_token.account_id":    notFuzzed(fuzzIDInPath),
 	}
 }
 

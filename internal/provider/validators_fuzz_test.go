@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -555,6 +556,20 @@ func fuzzSchemaAttributes(t testing.TB) []fuzzSchemaAttribute {
 		collect("ephemeral resource "+meta.TypeName, func() (map[string]any, diag.Diagnostics) {
 			resp := &ephemeral.SchemaResponse{}
 			e.Schema(ctx, ephemeral.SchemaRequest{}, resp)
+			m := map[string]any{}
+			for n, a := range resp.Schema.GetAttributes() {
+				toAny(n, a, m)
+			}
+			return m, resp.Diagnostics
+		})
+	}
+	for _, newList := range p.ListResources(ctx) {
+		l := newList()
+		meta := &resource.MetadataResponse{}
+		l.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "cfsecrets"}, meta)
+		collect("list resource "+meta.TypeName, func() (map[string]any, diag.Diagnostics) {
+			resp := &list.ListResourceSchemaResponse{}
+			l.ListResourceConfigSchema(ctx, list.ListResourceSchemaRequest{}, resp)
 			m := map[string]any{}
 			for n, a := range resp.Schema.GetAttributes() {
 				toAny(n, a, m)
