@@ -56,22 +56,23 @@ func (c *permissionCatalog) groups(ctx context.Context, client *cfclient.Client,
 func accountScoped(g cfclient.PermissionGroup) bool { return slices.Contains(g.Scopes, accountScope) }
 
 // resolve maps names to the ids of the account-scoped groups of those names, in the order given.
-// A name with no account-scoped group is an error that says what it is and lists the
-// account-scoped names it most resembles.
-func (c *permissionCatalog) resolve(ctx context.Context, client *cfclient.Client, accountID string, names []string) ([]string, error) {
+// Each name with no account-scoped group is one unknownPermission that says what it is and lists
+// the account-scoped names it most resembles; err is a failed listing.
+func (c *permissionCatalog) resolve(ctx context.Context, client *cfclient.Client, accountID string, names []string) (ids []string, unknown []*unknownPermission, err error) {
 	groups, err := c.groups(ctx, client, accountID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	ids := make([]string, 0, len(names))
+	ids = make([]string, 0, len(names))
 	for _, name := range names {
 		i := slices.IndexFunc(groups, func(g cfclient.PermissionGroup) bool { return g.Name == name && accountScoped(g) })
 		if i < 0 {
-			return nil, unknownPermissionError(name, groups)
+			unknown = append(unknown, unknownPermissionError(name, groups))
+			continue
 		}
 		ids = append(ids, groups[i].ID)
 	}
-	return ids, nil
+	return ids, unknown, nil
 }
 
 // displayNames maps ids back to what the plan shows: the name when it is the account-scoped group
@@ -111,7 +112,7 @@ type unknownPermission struct{ message string }
 
 func (e *unknownPermission) Error() string { return e.message }
 
-func unknownPermissionError(name string, groups []cfclient.PermissionGroup) error {
+func unknownPermissionError(name string, groups []cfclient.PermissionGroup) *unknownPermission {
 	var near []string
 	var otherScopes []string
 	for _, g := range groups {

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"regexp"
 	"slices"
 
@@ -146,17 +145,16 @@ func (a deployTokenArguments) tokenSpec(ctx context.Context, data *providerData,
 	return spec
 }
 
-// resolvePermissions resolves permission-group names, reporting an unknown name on
+// resolvePermissions resolves permission-group names, reporting each unknown name on
 // extra_permissions and a failed listing as the API error it is. Its callers create or change a
 // token, so a token that may not list the groups is told to get what that needs (Account API
 // Tokens Write, which includes Read), not only Read.
 func resolvePermissions(ctx context.Context, data *providerData, accountID string, names []string, diags *diag.Diagnostics) []string {
-	ids, err := data.permissions.resolve(ctx, data.client, accountID, names)
-	var unknown *unknownPermission
-	switch {
-	case errors.As(err, &unknown):
-		diags.AddAttributeError(path.Root("extra_permissions"), "Unknown permission group", err.Error())
-	case err != nil:
+	ids, unknown, err := data.permissions.resolve(ctx, data.client, accountID, names)
+	for _, name := range unknown {
+		diags.AddAttributeError(path.Root("extra_permissions"), "Unknown permission group", name.Error())
+	}
+	if err != nil {
 		addAPIError(diags, apiCall{action: "list the permission groups", accountID: accountID, permission: apiTokensWrite}, err)
 	}
 	return ids

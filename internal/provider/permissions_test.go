@@ -74,5 +74,16 @@ func TestAccDeployToken_aZoneOnlyGroupIsRefusedWithCloseAccountNames(t *testing.
 			PlanOnly:    true,
 			ExpectError: errorSaying(`"Logs Edit" is not a permission group name`, `Did you mean one of: "Logs Read", "Logs Write"?`),
 		},
+		// Every unknown name is reported by the same plan, not one per run.
+		resource.TestStep{
+			Config:      tokenConfig(mock, `extra_permissions = ["DNS Write", "Logs Edit"]`),
+			PlanOnly:    true,
+			ExpectError: errorSaying(`"DNS Write" is a zone permission group`),
+		},
+		resource.TestStep{
+			Config:      tokenConfig(mock, `extra_permissions = ["DNS Write", "Logs Edit"]`),
+			PlanOnly:    true,
+			ExpectError: errorSaying(`"Logs Edit" is not a permission group name`),
+		},
 	))
 }
