@@ -199,6 +199,9 @@ func (r *secretResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	switch {
 	case plan.replaces(state) || !plan.AccountID.Equal(state.AccountID):
 		r.warnIfBound(ctx, state, "This plan replaces it, which deletes it and creates a new secret", &resp.Diagnostics)
+		// The replacement deletes this secret before it creates the new one: say now if the
+		// create will be refused (only this plan's diagnostics are shown, not the create's own).
+		r.checkTarget(ctx, plan, false, &resp.Diagnostics)
 	case hasScope(ctx, state, "workers") && !plan.Scopes.IsUnknown() && !hasScope(ctx, plan, "workers"):
 		r.warnIfBound(ctx, state, `This plan leaves it without the "workers" scope`, &resp.Diagnostics)
 	}
@@ -213,9 +216,9 @@ func (r *secretResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 }
 
-// checkCreate refuses two resources for one secret and a store that does not exist, and warns
-// when the store already holds a secret of that name: unless it is this resource's own (a
-// replacement after terraform taint), the apply will refuse to take it over.
+// checkCreate refuses two resources for one secret, then checks where the secret goes
+// (checkTarget); a secret found there may be this resource's own (a replacement after terraform
+// taint).
 func (r *secretResource) checkCreate(ctx context.Context, req resource.ModifyPlanRequest, plan secretModel, diags *diag.Diagnostics) {
 	if r.data == nil || !allKnown(plan.AccountID, plan.StoreID, plan.Name) {
 		return
@@ -224,13 +227,23 @@ func (r *secretResource) checkCreate(ctx context.Context, req resource.ModifyPla
 	if claimPlannedCreate(r.data, object, diags); diags.HasError() {
 		return
 	}
+	r.checkTarget(ctx, plan, replacesOwnObject(ctx, req.Private, object.key), diags)
+}
+
+// checkTarget refuses a store that does not exist, and warns when the store already holds a
+// secret of the planned name that is not this resource's own: the apply will refuse to take it
+// over.
+func (r *secretResource) checkTarget(ctx context.Context, plan secretModel, own bool, diags *diag.Diagnostics) {
+	if r.data == nil || !allKnown(plan.AccountID, plan.StoreID, plan.Name) {
+		return
+	}
 	_, found, err := r.data.client.SecretByName(ctx, plan.AccountID.ValueString(), plan.StoreID.ValueString(), plan.Name.ValueString())
 	switch {
 	case isStoreNotFound(err):
 		addStoreNotFound(diags, path.Root("store_id"), plan.AccountID.ValueString(), plan.StoreID.ValueString())
 	case err != nil:
 		tflog.Debug(ctx, "could not check the store at plan time", map[string]any{"error": err.Error()})
-	case found && !replacesOwnObject(ctx, req.Private, object.key):
+	case found && !own:
 		diags.AddAttributeWarning(path.Root("name"), "A secret with this name already exists",
 			secretExistsDetail(plan)+" Unless this plan replaces this resource's own secret (after terraform taint), the apply will "+
 				"refuse to create it.")

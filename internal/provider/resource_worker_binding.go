@@ -113,18 +113,26 @@ func (r *workerBindingResource) ModifyPlan(ctx context.Context, req resource.Mod
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.importID())...)
 	object := plan.remoteObject()
-	rememberOwnKey(ctx, req, resp, object.key)
 	creating := req.State.Raw.IsNull()
+	// A replacement that moves the binding to another Worker or name deletes this one before it
+	// creates that one: check the new name now, since only this plan's diagnostics are shown.
+	movesTo := false
+	if !creating {
+		var state workerBindingModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		rememberOwnKey(ctx, req, resp, state.remoteObject().key)
+		movesTo = state.remoteObject().key != object.key
+	}
 	if creating {
 		if claimPlannedCreate(r.data, object, &resp.Diagnostics); resp.Diagnostics.HasError() {
 			return
 		}
 	}
-	if !allKnown(plan.StoreID, plan.SecretName) {
+	if resp.Diagnostics.HasError() || !allKnown(plan.StoreID, plan.SecretName) {
 		return
 	}
 	r.checkSecret(ctx, plan, &resp.Diagnostics)
-	if creating && !resp.Diagnostics.HasError() && !replacesOwnObject(ctx, req.Private, object.key) {
+	if !resp.Diagnostics.HasError() && (movesTo || creating && !replacesOwnObject(ctx, req.Private, object.key)) {
 		r.checkNameIsFree(ctx, plan, &resp.Diagnostics)
 	}
 }
