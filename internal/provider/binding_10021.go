@@ -73,8 +73,19 @@ func (r *workerBindingResource) cause10021(ctx context.Context, plan workerBindi
 	if current, err := r.data.client.ScriptBindings(ctx, account, script); err == nil {
 		checked = current
 	}
-	checked = edit(checked)
-	var findings []bindingFinding
+	findings, forbidden := r.checkBindings(ctx, plan, edit(checked))
+	if forbidden {
+		return fmt.Sprintf("The provider's API token cannot read Secrets Store on account %s: it lacks Account Secrets Store Read, "+
+			"which binding a secret requires (the write itself got past Cloudflare's Workers check, so the token does hold "+
+			"Workers Scripts Edit).\n\n%s", account, leastPrivilegeFix)
+	}
+	return explain10021(account, script, findings)
+}
+
+// checkBindings makes Cloudflare's checks 3 to 5 on each Secrets Store binding of the list, with
+// the provider's token; forbidden reports that the token cannot read Secrets Store (check 2).
+func (r *workerBindingResource) checkBindings(ctx context.Context, plan workerBindingModel, checked []cfclient.Binding) (findings []bindingFinding, forbidden bool) {
+	account := plan.AccountID.ValueString()
 	for _, b := range checked {
 		if b.Type != cfclient.BindingTypeSecretsStore {
 			continue
@@ -84,9 +95,7 @@ func (r *workerBindingResource) cause10021(ctx context.Context, plan workerBindi
 		finding.secret = secret
 		switch {
 		case isForbidden(err):
-			return fmt.Sprintf("The provider's API token cannot read Secrets Store on account %s: it lacks Account Secrets Store Read, "+
-				"which binding a secret requires (the write itself got past Cloudflare's Workers check, so the token does hold "+
-				"Workers Scripts Edit).\n\n%s", account, leastPrivilegeFix)
+			return nil, true
 		case isStoreNotFound(err):
 			finding.failure = storeMissing
 		case err != nil:
@@ -100,7 +109,7 @@ func (r *workerBindingResource) cause10021(ctx context.Context, plan workerBindi
 		}
 		findings = append(findings, finding)
 	}
-	return explain10021(account, script, findings)
+	return findings, false
 }
 
 const leastPrivilegeFix = "The least-privilege token for deploying Workers that read Secrets Store holds exactly Workers Scripts Edit " +

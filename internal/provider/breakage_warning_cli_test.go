@@ -92,3 +92,36 @@ func TestCLIStore_planWarnsBeforeDeletingAStoreWhoseSecretsWorkersBind(t *testin
 	saysAll(t, "the destroy plan", out.Stdout+out.Stderr, `Store `+storeID+` still holds secrets that Workers bind`,
 		`Worker "checkout" (binding KEY) reads secret "made_in_dashboard"`)
 }
+
+// A binding write that Cloudflare will refuse with 10021 is warned about at plan time: its secret
+// does not exist (yet: this apply may create it), or another Secrets Store binding of the Worker
+// fails Cloudflare's checks, which it runs on every binding whenever the bindings change.
+func TestCLIWorkerBinding_planWarnsWhenCloudflareWillRefuseTheWrite(t *testing.T) {
+	mock := cfsecretstest.StartMock(t, cloudflaremock.Config{})
+	storeID := seedStoreWithSecrets(t, mock, "stripe_key", "old_key")
+	mock.DeployWorker(t, "checkout")
+	mock.DeployWorker(t, "billing", cfclient.NewSecretsStoreBinding("OLD", storeID, "old_key"))
+	callAPI(t, mock, "DELETE", "/secrets_store/stores/"+storeID+"/secrets/"+secretIDByName(t, mock, storeID, "old_key"), nil)
+	ws := cfsecretstest.NewWorkspace(t, mock)
+	ws.Write("main.tf", cfsecretstest.RequiredProviders+`
+resource "cfsecrets_worker_binding" "missing" {
+  script_name = "checkout"
+  name        = "MISSING"
+  store_id    = "`+storeID+`"
+  secret_name = "not_created_yet"
+}
+resource "cfsecrets_worker_binding" "fine" {
+  script_name = "billing"
+  name        = "STRIPE_KEY"
+  store_id    = "`+storeID+`"
+  secret_name = "stripe_key"
+}
+`)
+	out := ws.MustRun("plan", "-input=false")
+	saysAll(t, "the plan", out.Stdout+out.Stderr,
+		`Store `+storeID+` has no secret named "not_created_yet"`, "Unless this apply creates it first", "error 10021",
+		`Binding OLD of Worker "billing" (not managed by this resource) refers to secret "old_key"`, "which does not exist")
+	if strings.Contains(out.Stdout+out.Stderr, "STRIPE_KEY") && strings.Contains(out.Stdout+out.Stderr, `secret "stripe_key" `) {
+		t.Errorf("the plan blames the binding whose secret is fine:\n%s", out.Stdout)
+	}
+}

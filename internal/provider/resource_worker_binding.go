@@ -100,7 +100,8 @@ func (r *workerBindingResource) Configure(_ context.Context, req resource.Config
 
 // ModifyPlan fills in the account and checks at plan time what the apply would run into: two
 // resources for one binding, a store that does not exist, a Worker not deployed yet (a warning), a binding of that name that
-// someone else made, a secret without the `workers` scope (Cloudflare would answer 10021).
+// someone else made, and, when the plan writes the binding, whatever would make Cloudflare answer
+// 10021 (warnings: the secret may be created, or the Worker fixed, by this same apply).
 func (r *workerBindingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	planAccountID(ctx, r.data, req, resp)
 	if req.Plan.Raw.IsNull() || r.data == nil || resp.Diagnostics.HasError() {
@@ -135,10 +136,13 @@ func (r *workerBindingResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if !resp.Diagnostics.HasError() && (movesTo || creating && !replacesOwnObject(ctx, req.Private, object.key)) {
 		r.checkNameIsFree(ctx, plan, &resp.Diagnostics)
 	}
+	if !resp.Diagnostics.HasError() && (creating || movesTo || !resp.Plan.Raw.Equal(req.State.Raw)) {
+		r.warnIfWriteWouldBeRefused(ctx, plan, &resp.Diagnostics)
+	}
 }
 
 // checkSecret refuses a store that does not exist and warns about a secret without the `workers`
-// scope. A secret that does not exist yet may be created by this same apply.
+// scope.
 func (r *workerBindingResource) checkSecret(ctx context.Context, plan workerBindingModel, diags *diag.Diagnostics) {
 	secret, found, err := r.data.client.SecretByName(ctx, plan.AccountID.ValueString(), plan.StoreID.ValueString(), plan.SecretName.ValueString())
 	switch {
@@ -150,6 +154,40 @@ func (r *workerBindingResource) checkSecret(ctx context.Context, plan workerBind
 		diags.AddAttributeWarning(path.Root("secret_name"), "The secret cannot be bound to a Worker",
 			fmt.Sprintf("Secret %q has scopes %v but not \"workers\", so Cloudflare will refuse this binding (error 10021). "+
 				"Add \"workers\" to the secret's scopes.", secret.Name, secret.Scopes))
+	}
+}
+
+// warnIfWriteWouldBeRefused makes, before a write of the binding, the checks Cloudflare makes on
+// every Secrets Store binding of the Worker (binding_10021.go), and warns about each that fails
+// beyond what checkSecret reports: this binding's secret does not exist yet or is not active, or
+// another binding of the Worker is broken. A write that changes nothing is not made, so not checked.
+func (r *workerBindingResource) warnIfWriteWouldBeRefused(ctx context.Context, plan workerBindingModel, diags *diag.Diagnostics) {
+	account, script := plan.AccountID.ValueString(), plan.ScriptName.ValueString()
+	current, err := r.data.client.ScriptBindings(ctx, account, script)
+	if err != nil {
+		return // a Worker not deployed yet is checkNameIsFree's warning; other failures are the apply's to report
+	}
+	if slices.ContainsFunc(current, func(b cfclient.Binding) bool { return b.Name == plan.Name.ValueString() && plan.boundTo(b) }) {
+		return
+	}
+	findings, forbidden := r.checkBindings(ctx, plan, withBinding(plan.binding())(current))
+	if forbidden {
+		return
+	}
+	for _, f := range findings {
+		switch {
+		case f.failure == passes, f.ours && (f.failure == storeMissing || f.failure == noWorkersScope):
+		case f.ours && f.failure == secretMissing:
+			diags.AddAttributeWarning(path.Root("secret_name"), "Cloudflare will refuse this binding",
+				f.ownProblem(account)+" Unless this apply creates it first, Cloudflare will refuse the binding (error 10021).")
+		case f.ours:
+			diags.AddAttributeWarning(path.Root("secret_name"), "Cloudflare will refuse this binding",
+				f.ownProblem(account)+" Cloudflare will refuse the binding (error 10021).")
+		default:
+			diags.AddAttributeWarning(path.Root("script_name"), "Another binding of the Worker will make this apply fail",
+				fmt.Sprintf("Binding %s of Worker %q (not managed by this resource) %s Cloudflare will refuse this binding (error "+
+					"10021) unless this apply fixes that one first. %s", f.binding.Name, script, f.otherProblem(account), otherBindingFix))
+		}
 	}
 }
 
@@ -291,7 +329,7 @@ var (
 // A create takes a name only when it is free or already bound to the same secret: it never
 // repoints a binding someone else made, and never one another resource of this run created.
 func (r *workerBindingResource) write(ctx context.Context, plan workerBindingModel, creating bool, diags *diag.Diagnostics) {
-	want := cfclient.NewSecretsStoreBinding(plan.Name.ValueString(), plan.StoreID.ValueString(), plan.SecretName.ValueString())
+	want := plan.binding()
 	object := plan.remoteObject()
 	writer := new(struct{}) // this write's identity for the claims
 	var found cfclient.Binding
@@ -398,6 +436,11 @@ func (m workerBindingModel) importID() types.String {
 func (m workerBindingModel) remoteObject() remoteObject {
 	return remoteObject{kind: "Worker binding", key: m.importID().ValueString(), resource: "cfsecrets_worker_binding",
 		description: fmt.Sprintf("binding %s of Worker %q on account %s", m.Name.ValueString(), m.ScriptName.ValueString(), m.AccountID.ValueString())}
+}
+
+// binding is the Secrets Store binding the model asks for.
+func (m workerBindingModel) binding() cfclient.Binding {
+	return cfclient.NewSecretsStoreBinding(m.Name.ValueString(), m.StoreID.ValueString(), m.SecretName.ValueString())
 }
 
 // boundTo reports whether a Secrets Store binding already reads the secret this one asks for.
