@@ -124,4 +124,13 @@ resource "cfsecrets_worker_binding" "fine" {
 	if strings.Contains(out.Stdout+out.Stderr, "STRIPE_KEY") && strings.Contains(out.Stdout+out.Stderr, `secret "stripe_key" `) {
 		t.Errorf("the plan blames the binding whose secret is fine:\n%s", out.Stdout)
 	}
+
+	// Removing a binding is a change of the Worker's bindings too.
+	ws.Write("main.tf", cfsecretstest.RequiredProviders+bindingOf("billing", "STRIPE_KEY", storeID, "stripe_key"))
+	seedSecrets(t, mock, storeID, "old_key")
+	ws.MustRun("apply", "-auto-approve", "-input=false")
+	callAPI(t, mock, "DELETE", "/secrets_store/stores/"+storeID+"/secrets/"+secretIDByName(t, mock, storeID, "old_key"), nil)
+	out = ws.MustRun("plan", "-destroy", "-input=false")
+	saysAll(t, "the destroy plan", out.Stdout+out.Stderr,
+		`Binding OLD of Worker "billing" (not managed by this resource) refers to secret "old_key"`, "change to binding STRIPE_KEY")
 }

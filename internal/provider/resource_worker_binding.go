@@ -100,11 +100,19 @@ func (r *workerBindingResource) Configure(_ context.Context, req resource.Config
 
 // ModifyPlan fills in the account and checks at plan time what the apply would run into: two
 // resources for one binding, a store that does not exist, a Worker not deployed yet (a warning), a binding of that name that
-// someone else made, and, when the plan writes the binding, whatever would make Cloudflare answer
-// 10021 (warnings: the secret may be created, or the Worker fixed, by this same apply).
+// someone else made, and, when the plan writes or removes the binding, whatever would make
+// Cloudflare answer 10021 (warnings: the secret may be created, or the Worker fixed, by this same
+// apply).
 func (r *workerBindingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	planAccountID(ctx, r.data, req, resp)
-	if req.Plan.Raw.IsNull() || r.data == nil || resp.Diagnostics.HasError() {
+	if r.data == nil || resp.Diagnostics.HasError() {
+		return
+	}
+	if req.Plan.Raw.IsNull() {
+		var state workerBindingModel
+		if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); !resp.Diagnostics.HasError() {
+			r.warnIfWriteWouldBeRefused(ctx, state, true, &resp.Diagnostics)
+		}
 		return
 	}
 	var plan workerBindingModel
@@ -137,7 +145,7 @@ func (r *workerBindingResource) ModifyPlan(ctx context.Context, req resource.Mod
 		r.checkNameIsFree(ctx, plan, &resp.Diagnostics)
 	}
 	if !resp.Diagnostics.HasError() && (creating || movesTo || !resp.Plan.Raw.Equal(req.State.Raw)) {
-		r.warnIfWriteWouldBeRefused(ctx, plan, &resp.Diagnostics)
+		r.warnIfWriteWouldBeRefused(ctx, plan, false, &resp.Diagnostics)
 	}
 }
 
@@ -157,20 +165,27 @@ func (r *workerBindingResource) checkSecret(ctx context.Context, plan workerBind
 	}
 }
 
-// warnIfWriteWouldBeRefused makes, before a write of the binding, the checks Cloudflare makes on
-// every Secrets Store binding of the Worker (binding_10021.go), and warns about each that fails
-// beyond what checkSecret reports: this binding's secret does not exist yet or is not active, or
-// another binding of the Worker is broken. A write that changes nothing is not made, so not checked.
-func (r *workerBindingResource) warnIfWriteWouldBeRefused(ctx context.Context, plan workerBindingModel, diags *diag.Diagnostics) {
-	account, script := plan.AccountID.ValueString(), plan.ScriptName.ValueString()
+// warnIfWriteWouldBeRefused makes, before the binding is written (or removed), the checks
+// Cloudflare makes on every Secrets Store binding of the Worker (binding_10021.go), and warns about
+// each that fails beyond what checkSecret reports: this binding's secret does not exist yet or is
+// not active, or another binding of the Worker is broken. A write that changes nothing is not made,
+// so not checked.
+func (r *workerBindingResource) warnIfWriteWouldBeRefused(ctx context.Context, plan workerBindingModel, removing bool, diags *diag.Diagnostics) {
+	account, script, name := plan.AccountID.ValueString(), plan.ScriptName.ValueString(), plan.Name.ValueString()
 	current, err := r.data.client.ScriptBindings(ctx, account, script)
 	if err != nil {
 		return // a Worker not deployed yet is checkNameIsFree's warning; other failures are the apply's to report
 	}
-	if slices.ContainsFunc(current, func(b cfclient.Binding) bool { return b.Name == plan.Name.ValueString() && plan.boundTo(b) }) {
+	unchanged := slices.ContainsFunc(current, func(b cfclient.Binding) bool { return b.Name == name && plan.boundTo(b) })
+	edit := withBinding(plan.binding())
+	if removing {
+		unchanged = !slices.ContainsFunc(current, func(b cfclient.Binding) bool { return b.Name == name })
+		edit = withoutBinding(name)
+	}
+	if unchanged {
 		return
 	}
-	findings, forbidden := r.checkBindings(ctx, plan, withBinding(plan.binding())(current))
+	findings, forbidden := r.checkBindings(ctx, plan, edit(slices.Clone(current)))
 	if forbidden {
 		return
 	}
@@ -185,8 +200,9 @@ func (r *workerBindingResource) warnIfWriteWouldBeRefused(ctx context.Context, p
 				f.ownProblem(account)+" Cloudflare will refuse the binding (error 10021).")
 		default:
 			diags.AddAttributeWarning(path.Root("script_name"), "Another binding of the Worker will make this apply fail",
-				fmt.Sprintf("Binding %s of Worker %q (not managed by this resource) %s Cloudflare will refuse this binding (error "+
-					"10021) unless this apply fixes that one first. %s", f.binding.Name, script, f.otherProblem(account), otherBindingFix))
+				fmt.Sprintf("Binding %s of Worker %q (not managed by this resource) %s Cloudflare will refuse this plan's change to "+
+					"binding %s (error 10021) unless this apply fixes that one first. %s", f.binding.Name, script, f.otherProblem(account),
+					name, otherBindingFix))
 		}
 	}
 }
