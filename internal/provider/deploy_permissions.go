@@ -75,6 +75,21 @@ func (c *permissionCatalog) resolve(ctx context.Context, client *cfclient.Client
 	return ids, unknown, nil
 }
 
+// nameable reports whether every id is an account-scoped group of the catalogue, that is a group
+// extra_permissions can name.
+func (c *permissionCatalog) nameable(ctx context.Context, client *cfclient.Client, accountID string, ids []string) (bool, error) {
+	groups, err := c.groups(ctx, client, accountID)
+	if err != nil {
+		return false, err
+	}
+	for _, id := range ids {
+		if !slices.ContainsFunc(groups, func(g cfclient.PermissionGroup) bool { return g.ID == id && accountScoped(g) }) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
 // displayNames maps ids back to what the plan shows: the name when it is the account-scoped group
 // of that name (what the name resolves to), else the name with the group's scope and id, and the
 // bare id for a group the catalogue lacks.

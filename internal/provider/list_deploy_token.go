@@ -85,7 +85,9 @@ func (r *deployTokenListResource) List(ctx context.Context, req list.ListRequest
 }
 
 // isDeployToken reports whether a token is what cfsecrets_deploy_token manages: one allow
-// policy on exactly this account holding the deploy pair (and perhaps more), not expired.
+// policy on exactly this account holding the deploy pair and perhaps more account-scoped groups
+// (the only ones extra_permissions can name, so the generated configuration can say what the token
+// holds), not expired.
 func (r *deployTokenListResource) isDeployToken(ctx context.Context, accountID string, token cfclient.Token) (bool, error) {
 	if token.Status == "expired" || len(token.Policies) != 1 {
 		return false, nil
@@ -97,6 +99,9 @@ func (r *deployTokenListResource) isDeployToken(ctx context.Context, accountID s
 	ids := make([]string, 0, len(policy.PermissionGroups))
 	for _, g := range policy.PermissionGroups {
 		ids = append(ids, g.ID)
+	}
+	if nameable, err := r.data.permissions.nameable(ctx, r.data.client, accountID, ids); err != nil || !nameable {
+		return false, err
 	}
 	names, err := r.data.permissions.displayNames(ctx, r.data.client, accountID, ids)
 	if err != nil {

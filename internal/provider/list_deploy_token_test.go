@@ -85,6 +85,11 @@ func TestAccListDeployToken_whatIsADeployToken(t *testing.T) {
 		{"a deny policy", `[{"effect":"deny","permission_groups":` + pair + `,"resources":{` + account + `:"*"}}]`, false},
 		{"zones besides the account", `[{"effect":"allow","permission_groups":` + pair + `,"resources":{` + account + `:"*","com.cloudflare.api.account.zone.*":"*"}}]`, false},
 		{"zones of the account instead of the account", `[{"effect":"allow","permission_groups":` + pair + `,"resources":{` + account + `:{"com.cloudflare.api.account.zone.*":"*"}}}]`, false},
+		{"an account-scoped group besides the pair", `[{"effect":"allow","permission_groups":[{"id":"` + groupWorkersScriptsWrite + `"},{"id":"` +
+			groupSecretsStoreRead + `"},{"id":"` + groupLogsWriteAccount + `"}],"resources":{` + account + `:"*"}}]`, true},
+		// extra_permissions names account-scoped groups only: a configuration could not say this.
+		{"a zone-scoped group besides the pair", `[{"effect":"allow","permission_groups":[{"id":"` + groupWorkersScriptsWrite + `"},{"id":"` +
+			groupSecretsStoreRead + `"},{"id":"` + groupLogsWriteZone + `"}],"resources":{` + account + `:"*"}}]`, false},
 	}
 	var checks []querycheck.QueryResultCheck
 	deployTokens := 0
