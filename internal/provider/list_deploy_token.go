@@ -35,7 +35,8 @@ func (r *deployTokenListResource) ListResourceConfigSchema(_ context.Context, _ 
 		MarkdownDescription: "Lists the account's deploy tokens for `terraform query` (Terraform 1.14 or later), with one listing of " +
 			"the account's tokens. A token is a deploy token when it has exactly one policy, that policy allows, it covers " +
 			"exactly this account (`com.cloudflare.api.account.<account_id>` = `*`), and it holds both **" + permWorkersScriptsWrite +
-			"** and **" + permSecretsStoreRead + "**; further permission groups in that policy become `extra_permissions`. " +
+			"** and **" + permSecretsStoreRead + "**; further permission groups in that policy become `extra_permissions`, so " +
+			"they must be account-scoped groups (a token holding a zone-scoped group, such as the zone's Logs Write, is not listed). " +
 			"Expired tokens and user tokens (`/user/tokens`) are not listed.",
 		Attributes: map[string]schema.Attribute{
 			"account_id": listAccountIDAttribute(),
