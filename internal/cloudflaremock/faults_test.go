@@ -1,6 +1,7 @@
 package cloudflaremock
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -168,7 +169,7 @@ func TestFaultKinds(t *testing.T) {
 			storeID := m.createStore() // POST .../stores: not matched by the rule
 			m.fltPut(`{"seed":1,"rules":[{"method":"POST","path":"` + secretsGlob + `","probability":1,` + tc.rule + `}]}`)
 
-			body := cmpOr(tc.body, createBody)
+			body := cmp.Or(tc.body, createBody)
 			path := apiPrefix + "/accounts/" + m.mock.AccountID() + "/secrets_store/stores/" + storeID + "/secrets"
 			res := m.fltDo(http.MethodPost, path, body, m.auth())
 			switch {

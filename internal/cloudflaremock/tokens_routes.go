@@ -50,7 +50,7 @@ func (s *Server) createToken(c *call) (reply, *apiError) {
 		AccountID:   c.accountID(),
 		Name:        spec.name,
 		Status:      spec.status,
-		ValueSHA256: tokenDigest(value),
+		ValueSHA256: sha256Hex(value),
 		IssuedOn:    now,
 		ModifiedOn:  now,
 		NotBefore:   spec.notBefore,
@@ -156,7 +156,7 @@ func (s *Server) rollToken(c *call) (reply, *apiError) {
 		return reply{}, errTokenMalformedJSON
 	}
 	value := newTokenValue()
-	t.ValueSHA256 = tokenDigest(value)
+	t.ValueSHA256 = sha256Hex(value)
 	t.ModifiedOn = s.tokenNow()
 	return ok(value), nil
 }

@@ -431,9 +431,7 @@ func sameInstantOrNew(known types.String, returned string) types.String {
 	if returned == "" {
 		return types.StringNull()
 	}
-	a, errA := time.Parse(time.RFC3339, known.ValueString())
-	b, errB := time.Parse(time.RFC3339, returned)
-	if errA == nil && errB == nil && a.Equal(b) {
+	if cfclient.SameInstant(known.ValueString(), returned) {
 		return known
 	}
 	return types.StringValue(returned)

@@ -62,8 +62,8 @@ func secretInMock(t *testing.T, mock *cfsecretstest.Mock, s *terraform.State) cf
 func mockHoldsValue(t *testing.T, mock *cfsecretstest.Mock, want string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		id := s.RootModule().Resources[secretAddress].Primary.Attributes["id"]
-		if got := mock.SecretSHA256(t, id); got != cfsecretstest.SHA256(want) {
-			return fmt.Errorf("the mock holds a value with SHA-256 %s, want the SHA-256 of %q", got, want)
+		if !mock.HoldsValue(t, id, want) {
+			return fmt.Errorf("the mock does not hold %q for secret %s", want, id)
 		}
 		return nil
 	}

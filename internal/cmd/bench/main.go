@@ -17,6 +17,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -66,7 +67,7 @@ func parseFlags(args []string) (options, error) {
 	flags := flag.NewFlagSet("bench", flag.ContinueOnError)
 	sizes := flags.String("n", "10,100,1000", "comma-separated numbers of secrets to benchmark")
 	flags.StringVar(&o.out, "out", "BENCHMARKS.md", "where to write the report")
-	flags.StringVar(&o.terraform, "terraform", cmpOr(os.Getenv("TERRAFORM"), "terraform"), "the terraform CLI (>= 1.11)")
+	flags.StringVar(&o.terraform, "terraform", cmp.Or(os.Getenv("TERRAFORM"), "terraform"), "the terraform CLI (>= 1.11)")
 	flags.DurationVar(&o.latency, "latency", 50*time.Millisecond, "the mock's latency per API request")
 	flags.IntVar(&o.workers, "workers", 5, "Workers the bindings are spread over")
 	flags.DurationVar(&o.cap, "cap", 10*time.Minute, "longest one terraform command may run before it is stopped and reported as capped")
@@ -102,13 +103,6 @@ func parseFlags(args []string) (options, error) {
 		return o, fmt.Errorf("-workers must be at least 1")
 	}
 	return o, nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // Modes of one N.
