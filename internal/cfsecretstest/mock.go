@@ -78,6 +78,12 @@ func (m *Mock) Requests(t testing.TB) []cloudflaremock.LoggedRequest {
 	return v
 }
 
+// ClearRequests empties the request log, so what follows is counted alone.
+func (m *Mock) ClearRequests(t testing.TB) {
+	t.Helper()
+	check(t, m.Control().ClearRequests(t.Context()))
+}
+
 // SetFaults makes the mock misbehave from now on (cloudflaremock.FaultSet); ClearFaults stops it.
 func (m *Mock) SetFaults(t testing.TB, faults cloudflaremock.FaultSet) {
 	t.Helper()
