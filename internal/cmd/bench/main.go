@@ -366,19 +366,8 @@ func (b *bench) workspace(name string, extraEnv ...string) (*workspace, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
-		// Nothing from the caller's shell may change what is measured.
-		for _, prefix := range []string{"TF_", "CLOUDFLARE_", "CFSECRETS_", "CHECKPOINT_"} {
-			if strings.HasPrefix(kv, prefix) {
-				return true
-			}
-		}
-		return false
-	})
-	env = append(env,
-		"TF_CLI_CONFIG_FILE="+b.cliConfig,
-		"TF_IN_AUTOMATION=1",
-		"CHECKPOINT_DISABLE=1",
+	// Nothing from the caller's shell may change what is measured.
+	env := append(tfcli.IsolatedEnv(os.Environ(), b.cliConfig),
 		// The provider's INFO lines tell of long rate-limit waits; Terraform's own log stays off.
 		"TF_LOG_PROVIDER=INFO",
 		"TF_LOG_PATH="+filepath.Join(dir, "provider.log"),
