@@ -531,8 +531,17 @@ func (b *bench) destroy(r *result, w *workspace, mock *mockProcess) error {
 }
 
 // verify checks through the API that the apply did what the configuration says: exactly the N
-// secrets, and each Worker holding its bindings to the right secrets.
+// secrets, and each Worker holding its bindings to the right secrets. Its own requests leave the
+// mock's log with it, so the command that follows is charged only with what it sends.
 func verify(ctx context.Context, mock *mockProcess, s shape) error {
+	err := checkApplied(ctx, mock, s)
+	if _, takeErr := mock.takeRequests(ctx); takeErr != nil {
+		return errors.Join(err, takeErr)
+	}
+	return err
+}
+
+func checkApplied(ctx context.Context, mock *mockProcess, s shape) error {
 	client := mock.client()
 	stores, err := client.ListStores(ctx, mock.accountID)
 	if err != nil {
