@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
-	"strconv"
 )
 
 func (s *Server) tokenRoutes() []route {
@@ -79,12 +78,9 @@ func (s *Server) listTokens(c *call) (reply, *apiError) {
 	default:
 		return reply{}, badRequest("invalid_direction")
 	}
-	includeExpired := false
-	if v := q.Get("include_expired"); v != "" {
-		var err error
-		if includeExpired, err = strconv.ParseBool(v); err != nil {
-			return reply{}, errTokenIncludeExpired
-		}
+	includeExpired, apiErr := parseFlag(q, "include_expired", errTokenIncludeExpired)
+	if apiErr != nil {
+		return reply{}, apiErr
 	}
 	now := s.now()
 	var tokens []*apiToken

@@ -687,8 +687,10 @@ func TestTokenValidity(t *testing.T) {
 				t.Errorf("the list%s shows the expired token: %s", query, r.raw)
 			}
 		}
-		m.send(http.MethodGet, apiPrefix+base+"/tokens?include_expired=maybe", "", m.auth()).
-			wantError(t, 400, 1001, "include_expired must be true or false")
+		for _, query := range []string{"maybe", "1", "TRUE"} {
+			m.send(http.MethodGet, apiPrefix+base+"/tokens?include_expired="+query, "", m.auth()).
+				wantError(t, 400, 1001, "include_expired must be true or false")
+		}
 	})
 
 	t.Run("not yet valid", func(t *testing.T) {
