@@ -134,10 +134,7 @@ func TestCLIMoved_fromCloudflaresProviderChangesNothingAndDropsTheValue(t *testi
 	if !mock.HoldsValue(t, secret.ID, plaintext) {
 		t.Errorf("writing the comment changed the value")
 	}
-	for _, file := range []string{"terraform.tfstate", "terraform.tfstate.backup"} {
-		if strings.Contains(ws.ReadFile(file), plaintext) {
-			t.Errorf("the plaintext value is in %s after the next apply", file)
-		}
-	}
+	valuesNeverIn(t, map[string]string{"state after the next apply": ws.ReadFile("terraform.tfstate"),
+		"state backup after the next apply": ws.ReadFile("terraform.tfstate.backup")}, plaintext)
 	ws.Expect(0, "plan", "-input=false", "-detailed-exitcode")
 }

@@ -71,13 +71,7 @@ func TestCLISecret_valueNeverReachesStatePlanOrLogs(t *testing.T) {
 		"state (show -json)":         stateJSON,
 		"TRACE log of every command": ws.Logs(),
 	}
-	for place, content := range places {
-		for _, sentinel := range []string{first, second} {
-			if strings.Contains(content, sentinel) {
-				t.Errorf("a secret value appears in the %s", place)
-			}
-		}
-	}
+	valuesNeverIn(t, places, first, second)
 	var plan struct {
 		ResourceChanges []struct {
 			Address string `json:"address"`
