@@ -475,12 +475,9 @@ func TestDuplicateSecret(t *testing.T) {
 // valueDigest reads the stored value's SHA-256 through the control route.
 func (m *mockAPI) valueDigest(secretID string) string {
 	m.t.Helper()
-	r := m.send(http.MethodGet, "/__mock/secrets/"+secretID+"/sha256", "", nil)
-	var body struct {
-		SHA256 string `json:"sha256"`
+	digest, err := NewControlClient(m.http.URL, m.http.Client()).SecretSHA256(m.t.Context(), secretID)
+	if err != nil {
+		m.t.Fatal(err)
 	}
-	if err := json.Unmarshal([]byte(r.raw), &body); err != nil || r.status != 200 {
-		m.t.Fatalf("sha256 of %s: %d %s", secretID, r.status, r.raw)
-	}
-	return body.SHA256
+	return digest
 }
