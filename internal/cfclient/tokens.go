@@ -17,6 +17,10 @@ import (
 	"github.com/cloudflare/cloudflare-go/v4/shared"
 )
 
+// AccountScope is the scope of the permission groups that apply to an account (PermissionGroup
+// Scopes); Cloudflare has groups of the same name at zone scope, told apart only by it.
+const AccountScope = "com.cloudflare.api.account"
+
 // AccountResource is the policy resource key that covers exactly one account.
 func AccountResource(accountID string) string { return "com.cloudflare.api.account." + accountID }
 

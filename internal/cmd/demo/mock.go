@@ -177,7 +177,8 @@ func (m *mockAPI) createToken(ctx context.Context, name string, groupNames ...st
 func (m *mockAPI) permissionGroupIDs(ctx context.Context, client *cfclient.Client, names ...string) ([]string, error) {
 	var ids []string
 	for _, name := range names {
-		groups, err := client.PermissionGroups(ctx, m.AccountID, name, "")
+		// The account-scoped group of that name, as the provider resolves extra_permissions.
+		groups, err := client.PermissionGroups(ctx, m.AccountID, name, cfclient.AccountScope)
 		if err != nil {
 			return nil, fmt.Errorf("looking up permission group %q: %w", name, err)
 		}
