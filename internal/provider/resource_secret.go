@@ -62,7 +62,7 @@ func (r *secretResource) Metadata(_ context.Context, req resource.MetadataReques
 func (r *secretResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A secret in a Cloudflare Secrets Store. Its value is **write-only**: Terraform sends it to " +
-			"Cloudflare and never stores it in state or shows it in a plan (Terraform 1.11 or later). " +
+			"Cloudflare and never stores it in state or shows it in a plan (Terraform or OpenTofu 1.11 or later). " +
 			"A scheduled `terraform plan` detects a secret changed outside Terraform (its `modified` time moved) " +
 			"and the next apply writes the configured value back.",
 		Attributes: map[string]schema.Attribute{
