@@ -474,8 +474,8 @@ func (r *secretResource) explainWriteError(ctx context.Context, diags *diag.Diag
 		addStoreNotFound(diags, path.Root("store_id"), account, store)
 	case cfclient.IsNotFound(err):
 		diags.AddError("Secret not found",
-			fmt.Sprintf("Could not %s secret %q: Cloudflare says store %s of account %s has no such secret any more. Run "+
-				"terraform plan again: it will plan to create it.", action, name, store, account))
+			fmt.Sprintf("Could not %s secret %q: Cloudflare says store %s of account %s has no such secret any more. Plan "+
+				"again: the plan will create it.", action, name, store, account))
 	default:
 		addAPIError(diags, secretCall(action+" secret "+name, account, secretsStoreEdit), err)
 	}
