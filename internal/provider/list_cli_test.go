@@ -34,8 +34,7 @@ func queryFirst(t *testing.T, mock *cfsecretstest.Mock, lists string, count int)
 }
 
 // adoptByQuery writes lists as a query file, generates the configuration that adopts what they
-// find, and checks the generated file adopts without changing anything: the plan imports
-// count objects and nothing else, the apply imports them, and the next plan is empty.
+// find, and checks it adopts count objects without changing anything (checkGeneratedAdoption).
 func adoptByQuery(t *testing.T, mock *cfsecretstest.Mock, lists string, count int, sentinels ...string) {
 	t.Helper()
 	queryFirst(t, mock, lists, count)
@@ -44,11 +43,19 @@ func adoptByQuery(t *testing.T, mock *cfsecretstest.Mock, lists string, count in
 	ws.Write("main.tf", cfsecretstest.RequiredProviders)
 	ws.Write("adopt.tfquery.hcl", lists)
 	ws.MustRun("query", "-generate-config-out=adopt.tf")
-	generated := ws.ReadFile("adopt.tf")
-	if n := strings.Count(generated, "\nimport {"); n != count {
-		t.Fatalf("the generated configuration has %d import blocks, want %d:\n%s", n, count, generated)
+	if n := strings.Count(ws.ReadFile("adopt.tf"), "\nimport {"); n != count {
+		t.Fatalf("the generated configuration has %d import blocks, want %d:\n%s", n, count, ws.ReadFile("adopt.tf"))
 	}
+	checkGeneratedAdoption(t, mock, ws, before, count, sentinels...)
+}
 
+// checkGeneratedAdoption checks that the configuration the CLI generated into adopt.tf adopts
+// without changing anything: the plan imports count objects and nothing else, the apply imports
+// them, the next plan is empty, nothing but reads reached Cloudflare since the before'th request,
+// and no sentinel value is in the generated file or the state.
+func checkGeneratedAdoption(t *testing.T, mock *cfsecretstest.Mock, ws *cfsecretstest.Workspace, before, count int, sentinels ...string) {
+	t.Helper()
+	generated := ws.ReadFile("adopt.tf")
 	plan := ws.MustRun("plan", "-input=false")
 	want := "Plan: " + strconv.Itoa(count) + " to import, 0 to add, 0 to change, 0 to destroy."
 	if !strings.Contains(plan.Stdout, want) {
@@ -61,11 +68,11 @@ func adoptByQuery(t *testing.T, mock *cfsecretstest.Mock, lists string, count in
 	ws.Expect(0, "plan", "-input=false", "-detailed-exitcode")
 
 	if ws.ReadFile("adopt.tf") != generated {
-		t.Error("the generated file changed between query and apply")
+		t.Error("the generated file changed between generating it and the apply")
 	}
 	for _, r := range mock.Requests(t)[before:] {
 		if r.Method != http.MethodGet {
-			t.Errorf("adopting by query sent %s %s: it must only read", r.Method, r.Path)
+			t.Errorf("adopting with generated configuration sent %s %s: it must only read", r.Method, r.Path)
 		}
 	}
 	for place, content := range map[string]string{"generated configuration": generated, "state": ws.ReadFile("terraform.tfstate")} {
@@ -113,4 +120,37 @@ list "cfsecrets_deploy_token" "ci" {
   provider = cfsecrets
 }
 `, 4, "SENTINEL-legacy-text-51c2")
+}
+
+// Without `terraform query` (Terraform before 1.14, OpenTofu) import blocks and `plan
+// -generate-config-out` adopt the same way, on every CLI: the generated secret leaves value_wo
+// out, and nothing changes.
+func TestCLIImport_generatedConfigurationAdoptsWithoutChanges(t *testing.T) {
+	mock := cfsecretstest.StartMock(t, cloudflaremock.Config{})
+	account := seedExistingAccount(t, mock)
+	before := len(mock.Requests(t))
+	ws := cfsecretstest.NewWorkspace(t, mock)
+	ws.Write("main.tf", cfsecretstest.RequiredProviders+`
+import {
+  to = cfsecrets_store.main
+  id = "`+mock.AccountID+"/"+account.storeID+`"
+}
+import {
+  to = cfsecrets_secret.stripe_key
+  id = "`+mock.AccountID+"/"+account.storeID+`/stripe_key"
+}
+import {
+  to = cfsecrets_worker_binding.stripe_key
+  id = "`+mock.AccountID+`/checkout/STRIPE_KEY"
+}
+import {
+  to = cfsecrets_deploy_token.wide
+  id = "`+mock.AccountID+"/"+account.wideToken.ID+`"
+}
+`)
+	ws.MustRun("plan", "-input=false", "-generate-config-out=adopt.tf")
+	if !regexp.MustCompile(`value_wo\s+= null`).MatchString(ws.ReadFile("adopt.tf")) {
+		t.Errorf("the generated secret does not leave value_wo out:\n%s", ws.ReadFile("adopt.tf"))
+	}
+	checkGeneratedAdoption(t, mock, ws, before, 4, "SENTINEL-stripe-set-in-dashboard", "SENTINEL-legacy-text-51c2")
 }
