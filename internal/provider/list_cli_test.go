@@ -44,6 +44,9 @@ func adoptByQuery(t *testing.T, mock *cfsecretstest.Mock, lists string, count in
 		"query", count, sentinels...)
 }
 
+// valueLeftOut is how a generated secret block leaves the value with whoever sets it.
+var valueLeftOut = regexp.MustCompile(`\n\s*value_wo\s+= null`)
+
 // adoptByGeneratedConfig writes files, runs `<command> -generate-config-out=adopt.tf` (query, or
 // plan with import blocks), and checks the generated file adopts without changing anything: it
 // holds a resource block per object, the plan imports count objects and nothing else, the apply
@@ -60,6 +63,10 @@ func adoptByGeneratedConfig(t *testing.T, mock *cfsecretstest.Mock, files map[st
 	generated := ws.ReadFile("adopt.tf")
 	if n := strings.Count(generated, "\nresource \"cfsecrets_"); n != count {
 		t.Fatalf("the generated configuration has %d resource blocks, want %d:\n%s", n, count, generated)
+	}
+	secrets, valuesLeftOut := strings.Count(generated, "resource \"cfsecrets_secret\""), len(valueLeftOut.FindAllString(generated, -1))
+	if secrets != valuesLeftOut {
+		t.Errorf("of %d generated secrets, %d leave value_wo out; every one must:\n%s", secrets, valuesLeftOut, generated)
 	}
 
 	plan := ws.MustRun("plan", "-input=false")
