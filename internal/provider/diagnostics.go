@@ -65,7 +65,7 @@ func addAPIError(diags *diag.Diagnostics, call apiCall, err error) {
 	case errors.As(err, &transportErr):
 		diags.AddError(summary+": no answer from Cloudflare",
 			fmt.Sprintf("The request reached Cloudflare, but %s. Requests that are safe to repeat were retried (max_retries); "+
-				"this one may or may not have been carried out. Run terraform plan to see where things stand, then apply again.", transportErr.Error()))
+				"this one may or may not have been carried out. Plan again to see where things stand, then apply.", transportErr.Error()))
 	case !isAPIError:
 		diags.AddError(summary, err.Error())
 	case apiErr.Status == http.StatusUnauthorized:
@@ -84,7 +84,7 @@ func addAPIError(diags *diag.Diagnostics, call apiCall, err error) {
 	case apiErr.Status >= http.StatusInternalServerError:
 		diags.AddError(summary+": Cloudflare failed",
 			fmt.Sprintf("%s: a failure on Cloudflare's side, after the retries max_retries allows where retrying is safe. "+
-				"A change may or may not have been carried out: run terraform plan to see, and apply again later "+
+				"A change may or may not have been carried out: plan again to see, and apply later "+
 				"(https://www.cloudflarestatus.com shows incidents).", err.Error()))
 	default:
 		diags.AddError(summary, "Cloudflare refused the request: "+err.Error())

@@ -340,17 +340,23 @@ func TestAccSecret_conflictsAndQuotaAreExplained(t *testing.T) {
 		}
 	}
 	seed()
+	// Each secret waits for the one before it, so the one that meets the quota is always the last.
 	secretsConfig := func(names ...string) string {
 		out := mock.ProviderBlock()
-		for _, n := range names {
+		for i, n := range names {
+			dependsOn := ""
+			if i > 0 {
+				dependsOn = "depends_on = [cfsecrets_secret." + names[i-1] + "]"
+			}
 			out += fmt.Sprintf(`
 resource "cfsecrets_secret" %[1]q {
   store_id = %[2]q
   name     = %[1]q
   value_wo = "not-a-real-secret"
   scopes   = ["workers"]
+  %[3]s
 }
-`, n, storeID)
+`, n, storeID, dependsOn)
 		}
 		return out
 	}

@@ -237,10 +237,21 @@ func (r *storeResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	}
 }
 
-// ImportState accepts <account_id>/<store_id>, or an identity.
+// ImportState accepts <account_id>/<store_id>, or an identity, of a store that exists.
 func (r *storeResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	identity, ok := importedIdentity(ctx, req, r.data, &resp.Diagnostics, parseAccountObjectID("store_id"))
 	if !ok {
+		return
+	}
+	accountID, storeID := identity.AccountID.ValueString(), identity.ID.ValueString()
+	_, err := r.data.client.GetStore(ctx, accountID, storeID)
+	switch {
+	case cfclient.IsNotFound(err):
+		addCannotImport(&resp.Diagnostics, "Secrets Store", storeNotFound(accountID, storeID))
+	case err != nil:
+		addAPIError(&resp.Diagnostics, secretCall("import the Secrets Store", accountID, secretsStoreRead), err)
+	}
+	if err != nil {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("account_id"), identity.AccountID)...)
