@@ -55,16 +55,21 @@ func cloudflareState(t *testing.T, mock *cfsecretstest.Mock, store cfclient.Stor
 		}})
 }
 
-// movedConfig is the configuration after the migration: both objects in this provider's
-// resources, as they are, with the moved blocks that carry their state over.
-func movedConfig(comment string) string {
-	return `
+// withCloudflaresProvider is the terraform block of a configuration moving from Cloudflare's
+// provider (served by the stand-in, cfsecretstest.CloudflareStandIn).
+const withCloudflaresProvider = `
 terraform {
   required_providers {
     cfsecrets  = { source = "cfsecrets/cfsecrets" }
     cloudflare = { source = "cloudflare/cloudflare" }
   }
 }
+`
+
+// movedConfig is the configuration after the migration: both objects in this provider's
+// resources, as they are, with the moved blocks that carry their state over.
+func movedConfig(comment string) string {
+	return withCloudflaresProvider + `
 moved {
   from = cloudflare_secrets_store.main
   to   = cfsecrets_store.main
@@ -184,13 +189,7 @@ func TestCLIMoved_cloudflaresTokensAreRefusedWithStepsThatWork(t *testing.T) {
 		cloudflareResource{typeName: "cloudflare_api_token", name: "user", version: 501,
 			attributes: tokenAttributes("0f1e2d3c4b5a69788796a5b4c3d2e1f0", "ci user", userTokenValue)},
 	))
-	const providers = `
-terraform {
-  required_providers {
-    cfsecrets  = { source = "cfsecrets/cfsecrets" }
-    cloudflare = { source = "cloudflare/cloudflare" }
-  }
-}
+	const providers = withCloudflaresProvider + `
 resource "cfsecrets_deploy_token" "ci" {
   name = "ci deploy"
 }
