@@ -37,7 +37,7 @@ summary() {
 
 for dir in "$@"; do
   if ! "$terraform" -chdir="$dir" init -input=false -no-color >"$log" 2>&1; then
-    report "terraform init failed" "$dir"
+    report "$terraform init failed" "$dir"
     cat "$log"
     status=1
     continue
@@ -62,7 +62,7 @@ for dir in "$@"; do
       [ "$status" -eq 1 ] || status=2
       ;;
     *)
-      report "terraform plan failed" "$dir (exit code $code)"
+      report "$terraform plan failed" "$dir (exit code $code)"
       cat "$log"
       status=1
       ;;

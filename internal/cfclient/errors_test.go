@@ -12,6 +12,7 @@ import (
 	cloudflare "github.com/cloudflare/cloudflare-go/v4"
 
 	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cfclient"
+	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cfsecretstest"
 	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cloudflaremock"
 )
 
@@ -92,27 +93,27 @@ func TestErrorsNeverCarryRequestBodies(t *testing.T) {
 		message string
 	}{
 		{"CreateSecret", func() error {
-			_, err := a.client.CreateSecret(ctx, a.account, storeID, cfclient.NewSecret{Name: "K1", Value: leakSentinel, Scopes: bad})
+			_, err := a.client.CreateSecret(ctx, a.AccountID, storeID, cfclient.NewSecret{Name: "K1", Value: leakSentinel, Scopes: bad})
 			return err
 		}, 400, 1001, "secret_scope_invalid"},
 		{"CreateSecrets", func() error {
-			_, err := a.client.CreateSecrets(ctx, a.account, storeID, []cfclient.NewSecret{{Name: "K2", Value: leakSentinel, Scopes: bad}})
+			_, err := a.client.CreateSecrets(ctx, a.AccountID, storeID, []cfclient.NewSecret{{Name: "K2", Value: leakSentinel, Scopes: bad}})
 			return err
 		}, 400, 1001, "secret_scope_invalid"},
 		{"UpdateSecret", func() error {
 			value := leakSentinel
-			_, err := a.client.UpdateSecret(ctx, a.account, storeID, existing.ID, cfclient.SecretPatch{Value: &value, Scopes: &bad})
+			_, err := a.client.UpdateSecret(ctx, a.AccountID, storeID, existing.ID, cfclient.SecretPatch{Value: &value, Scopes: &bad})
 			return err
 		}, 400, 1001, "secret_scope_invalid"},
 		{"CreateSecret, name taken", func() error {
-			_, err := a.client.CreateSecret(ctx, a.account, storeID, cfclient.NewSecret{Name: existing.Name, Value: leakSentinel, Scopes: []string{"workers"}})
+			_, err := a.client.CreateSecret(ctx, a.AccountID, storeID, cfclient.NewSecret{Name: existing.Name, Value: leakSentinel, Scopes: []string{"workers"}})
 			return err
 		}, 409, 1003, "secret_name_already_exists"},
 		{"UploadModuleWorker with a secret_text binding", func() error {
-			return a.client.UploadModuleWorker(ctx, a.account, "app", "2025-01-01",
+			return a.client.UploadModuleWorker(ctx, a.AccountID, "app", "2025-01-01",
 				[]cfclient.WorkerModule{{Name: "index.js", Content: "export default {}"}},
 				[]cfclient.Binding{
-					rawBinding(t, `{"type":"secret_text","name":"S","text":"`+leakSentinel+`"}`),
+					cfsecretstest.RawBinding(t, `{"type":"secret_text","name":"S","text":"`+leakSentinel+`"}`),
 					cfclient.NewSecretsStoreBinding("MISSING", storeID, "NO_SUCH_SECRET"),
 				})
 		}, 400, cfclient.CodeBindingAuthFailed, cfclient.MessageBindingAuthFailed},
@@ -174,7 +175,7 @@ func TestTransportErrors(t *testing.T) {
 	a := newAPI(t, cloudflaremock.Config{})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err = a.client.GetStore(ctx, a.account, "store")
+	_, err = a.client.GetStore(ctx, a.AccountID, "store")
 	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "did not finish") {
 		t.Errorf("cancelled request: err = %v, want context.Canceled explained", err)
 	}

@@ -28,7 +28,7 @@ func newFaultOnce(a *api) *faultOnce {
 func (f *faultOnce) RoundTrip(req *http.Request) (*http.Response, error) {
 	res, err := f.transport.RoundTrip(req)
 	if (err != nil || res.StatusCode >= 500) && f.cleared.CompareAndSwap(false, true) {
-		if err := f.a.control.ClearFaults(context.Background()); err != nil {
+		if err := f.a.Control().ClearFaults(context.Background()); err != nil {
 			return nil, err
 		}
 	}
@@ -39,7 +39,7 @@ func (a *api) putFaults(set string) {
 	a.t.Helper()
 	faults, err := cloudflaremock.ParseFaults([]byte(set))
 	if err == nil {
-		err = a.control.SetFaults(a.t.Context(), faults)
+		err = a.Control().SetFaults(a.t.Context(), faults)
 	}
 	if err != nil {
 		a.t.Fatal(err)
@@ -62,21 +62,21 @@ func TestRetriesAgainstInjectedFaults(t *testing.T) {
 		{name: "503 on a GET listing is retried",
 			rule: `{"method":"GET","path":"/accounts/*/secrets_store/stores/*/secrets","probability":1,"kind":"error","status":503}`,
 			call: func(a *api, c *cfclient.Client, storeID string) error {
-				_, err := c.ListSecrets(ctx, a.account, storeID, cfclient.SecretFilter{})
+				_, err := c.ListSecrets(ctx, a.AccountID, storeID, cfclient.SecretFilter{})
 				return err
 			},
 			path: "/secrets", fault: "error", wantRetried: true},
 		{name: "dropped connection on a GET is retried",
 			rule: `{"method":"GET","path":"/accounts/*/workers/scripts/*/settings","probability":1,"kind":"drop_before"}`,
 			call: func(a *api, c *cfclient.Client, _ string) error {
-				_, err := c.ScriptBindings(ctx, a.account, "app")
+				_, err := c.ScriptBindings(ctx, a.AccountID, "app")
 				return err
 			},
 			path: "/settings", fault: "drop_before", wantRetried: true},
 		{name: "503 after the change on a POST is not retried",
 			rule: `{"method":"POST","path":"/accounts/*/secrets_store/stores/*/secrets","probability":1,"kind":"error_after","status":503}`,
 			call: func(a *api, c *cfclient.Client, storeID string) error {
-				_, err := c.CreateSecrets(ctx, a.account, storeID, []cfclient.NewSecret{{Name: "NEW", Value: "v", Scopes: []string{"workers"}}})
+				_, err := c.CreateSecrets(ctx, a.AccountID, storeID, []cfclient.NewSecret{{Name: "NEW", Value: "v", Scopes: []string{"workers"}}})
 				return err
 			},
 			path: "/secrets", fault: "error_after", wantStatus: 503},
@@ -88,12 +88,12 @@ func TestRetriesAgainstInjectedFaults(t *testing.T) {
 			storeID := a.createStore()
 			a.createSecrets(storeID, 2)
 			a.deploy("app")
-			a.clearRequests()
+			a.ClearRequests(a.t)
 			a.putFaults(`{"seed":1,"rules":[` + tt.rule + `]}`)
 			c := a.newClient(cfclient.Config{MaxRetries: 3, HTTPClient: &http.Client{Transport: newFaultOnce(a)}})
 
 			err := tt.call(a, c, storeID)
-			log := a.requests()
+			log := a.Requests(a.t)
 			if len(log) == 0 || log[0].Fault != tt.fault || !strings.HasSuffix(log[0].Path, tt.path) {
 				t.Fatalf("request log %+v, want the first request faulted with %s", log, tt.fault)
 			}

@@ -9,13 +9,14 @@ import (
 	"testing"
 
 	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cfclient"
+	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cfsecretstest"
 	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cloudflaremock"
 )
 
 // secretGETs counts single-secret GETs (.../secrets/{id}) and listings (.../secrets).
 func (a *api) secretGETs() (single, lists int) {
 	a.t.Helper()
-	for _, r := range a.requests() {
+	for _, r := range a.Requests(a.t) {
 		switch {
 		case r.Method != http.MethodGet:
 		case strings.HasSuffix(r.Path, "/secrets"):
@@ -43,14 +44,14 @@ func TestGetSecretReadsShareOneListing(t *testing.T) {
 			a := newAPI(t, cloudflaremock.Config{SecretsQuota: 1000})
 			storeID := a.createStore()
 			secrets := a.createSecrets(storeID, n)
-			a.clearRequests()
+			a.ClearRequests(a.t)
 
 			client := a.newClient(cfclient.Config{PerResourceReads: tt.perResource})
 			got := make([]cfclient.Secret, n)
 			errs := make([]error, n)
 			var wg sync.WaitGroup
 			for i, s := range secrets {
-				wg.Go(func() { got[i], errs[i] = client.GetSecret(context.Background(), a.account, storeID, s.ID) })
+				wg.Go(func() { got[i], errs[i] = client.GetSecret(context.Background(), a.AccountID, storeID, s.ID) })
 			}
 			wg.Wait()
 			for i, s := range secrets {
@@ -68,7 +69,7 @@ func TestGetSecretReadsShareOneListing(t *testing.T) {
 
 			// Reading them all again costs nothing more with a shared listing.
 			for _, s := range secrets[:10] {
-				if _, err := client.GetSecret(context.Background(), a.account, storeID, s.ID); err != nil {
+				if _, err := client.GetSecret(context.Background(), a.AccountID, storeID, s.ID); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -86,7 +87,7 @@ func TestGetSecretUnknownIDIsNotFound(t *testing.T) {
 			storeID := a.createStore()
 			a.createSecrets(storeID, 2)
 			client := a.newClient(cfclient.Config{PerResourceReads: perResource})
-			_, err := client.GetSecret(context.Background(), a.account, storeID, strings.Repeat("0", 32))
+			_, err := client.GetSecret(context.Background(), a.AccountID, storeID, strings.Repeat("0", 32))
 			if !cfclient.IsNotFound(err) {
 				t.Errorf("err = %v, want not found", err)
 			}
@@ -110,7 +111,7 @@ func TestWritesVisibleToNextGetSecret(t *testing.T) {
 		{"UpdateSecret", func(t *testing.T, s setup) (string, func(*testing.T, cfclient.Secret)) {
 			comment := "rotated"
 			scopes := []string{"workers", "ai_gateway"}
-			updated, err := s.a.client.UpdateSecret(ctx, s.a.account, s.storeID, s.secrets[0].ID, cfclient.SecretPatch{Comment: &comment, Scopes: &scopes})
+			updated, err := s.a.client.UpdateSecret(ctx, s.a.AccountID, s.storeID, s.secrets[0].ID, cfclient.SecretPatch{Comment: &comment, Scopes: &scopes})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -121,19 +122,19 @@ func TestWritesVisibleToNextGetSecret(t *testing.T) {
 			}
 		}},
 		{"DeleteSecret", func(t *testing.T, s setup) (string, func(*testing.T, cfclient.Secret)) {
-			if err := s.a.client.DeleteSecret(ctx, s.a.account, s.storeID, s.secrets[1].ID); err != nil {
+			if err := s.a.client.DeleteSecret(ctx, s.a.AccountID, s.storeID, s.secrets[1].ID); err != nil {
 				t.Fatal(err)
 			}
 			return s.secrets[1].ID, nil
 		}},
 		{"DeleteSecrets", func(t *testing.T, s setup) (string, func(*testing.T, cfclient.Secret)) {
-			if err := s.a.client.DeleteSecrets(ctx, s.a.account, s.storeID, []string{s.secrets[2].ID, s.secrets[3].ID}); err != nil {
+			if err := s.a.client.DeleteSecrets(ctx, s.a.AccountID, s.storeID, []string{s.secrets[2].ID, s.secrets[3].ID}); err != nil {
 				t.Fatal(err)
 			}
 			return s.secrets[3].ID, nil
 		}},
 		{"CreateSecrets", func(t *testing.T, s setup) (string, func(*testing.T, cfclient.Secret)) {
-			created, err := s.a.client.CreateSecrets(ctx, s.a.account, s.storeID, []cfclient.NewSecret{{Name: "BULK_NEW", Value: "v", Scopes: []string{"workers"}, Comment: "bulk"}})
+			created, err := s.a.client.CreateSecrets(ctx, s.a.AccountID, s.storeID, []cfclient.NewSecret{{Name: "BULK_NEW", Value: "v", Scopes: []string{"workers"}, Comment: "bulk"}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -144,7 +145,7 @@ func TestWritesVisibleToNextGetSecret(t *testing.T) {
 			}
 		}},
 		{"CreateSecret", func(t *testing.T, s setup) (string, func(*testing.T, cfclient.Secret)) {
-			created, err := s.a.client.CreateSecret(ctx, s.a.account, s.storeID, cfclient.NewSecret{Name: "ONE_NEW", Value: "v", Scopes: []string{"workers"}})
+			created, err := s.a.client.CreateSecret(ctx, s.a.AccountID, s.storeID, cfclient.NewSecret{Name: "ONE_NEW", Value: "v", Scopes: []string{"workers"}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -155,7 +156,7 @@ func TestWritesVisibleToNextGetSecret(t *testing.T) {
 			}
 		}},
 		{"DeleteStore with force", func(t *testing.T, s setup) (string, func(*testing.T, cfclient.Secret)) {
-			if err := s.a.client.DeleteStore(ctx, s.a.account, s.storeID, true); err != nil {
+			if err := s.a.client.DeleteStore(ctx, s.a.AccountID, s.storeID, true); err != nil {
 				t.Fatal(err)
 			}
 			return s.secrets[4].ID, nil
@@ -167,14 +168,14 @@ func TestWritesVisibleToNextGetSecret(t *testing.T) {
 			storeID := a.createStore()
 			secrets := a.createSecrets(storeID, 5)
 			for _, s := range secrets { // load the shared listing
-				if _, err := a.client.GetSecret(ctx, a.account, storeID, s.ID); err != nil {
+				if _, err := a.client.GetSecret(ctx, a.AccountID, storeID, s.ID); err != nil {
 					t.Fatal(err)
 				}
 			}
-			a.clearRequests()
+			a.ClearRequests(a.t)
 
 			id, want := tt.write(t, setup{a: a, storeID: storeID, secrets: secrets})
-			got, err := a.client.GetSecret(ctx, a.account, storeID, id)
+			got, err := a.client.GetSecret(ctx, a.AccountID, storeID, id)
 			switch {
 			case want == nil && !cfclient.IsNotFound(err):
 				t.Errorf("GetSecret after the write = (%+v, %v), want not found", got, err)
@@ -192,9 +193,9 @@ func TestWritesVisibleToNextGetSecret(t *testing.T) {
 
 func TestScriptBindingsShareOneSettingsGET(t *testing.T) {
 	a := newAPI(t, cloudflaremock.Config{})
-	a.deploy("app", rawBinding(t, `{"type":"plain_text","name":"GREETING","text":"hello"}`))
+	a.deploy("app", cfsecretstest.RawBinding(t, `{"type":"plain_text","name":"GREETING","text":"hello"}`))
 	a.deploy("other")
-	a.clearRequests()
+	a.ClearRequests(a.t)
 
 	const readers = 40
 	results := make([][]cfclient.Binding, readers)
@@ -202,7 +203,7 @@ func TestScriptBindingsShareOneSettingsGET(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range readers {
 		script := []string{"app", "other"}[i%2]
-		wg.Go(func() { results[i], errs[i] = a.client.ScriptBindings(context.Background(), a.account, script) })
+		wg.Go(func() { results[i], errs[i] = a.client.ScriptBindings(context.Background(), a.AccountID, script) })
 	}
 	wg.Wait()
 	for i := range readers {
@@ -218,11 +219,11 @@ func TestScriptBindingsShareOneSettingsGET(t *testing.T) {
 	}
 	// Each reader gets its own slice: changing one does not change what the next reader sees.
 	results[0][0].Name = "CHANGED"
-	again, err := a.client.ScriptBindings(context.Background(), a.account, "app")
+	again, err := a.client.ScriptBindings(context.Background(), a.AccountID, "app")
 	if err != nil || len(again) != 1 || again[0].Name != "GREETING" {
 		t.Errorf("after a reader changed its copy: (%v, %v), want GREETING", again, err)
 	}
-	if _, err := a.client.ScriptBindings(context.Background(), a.account, "ghost"); !cfclient.HasCode(err, cfclient.CodeScriptNotFound, "") {
+	if _, err := a.client.ScriptBindings(context.Background(), a.AccountID, "ghost"); !cfclient.HasCode(err, cfclient.CodeScriptNotFound, "") {
 		t.Errorf("missing script: err = %v, want code %d", err, cfclient.CodeScriptNotFound)
 	}
 }
@@ -235,20 +236,20 @@ func TestGetAccountTokenSharesOneListing(t *testing.T) {
 	setup := a.newClient(cfclient.Config{})
 	var tokens []cfclient.Token
 	for i := range 3 {
-		tok, err := setup.CreateAccountToken(ctx, cfclient.TokenSpec{Name: fmt.Sprintf("deploy-%d", i), AccountID: a.account, PermissionGroupIDs: []string{secretsStoreRead}})
+		tok, err := setup.CreateAccountToken(ctx, cfclient.TokenSpec{Name: fmt.Sprintf("deploy-%d", i), AccountID: a.AccountID, PermissionGroupIDs: []string{secretsStoreRead}})
 		if err != nil {
 			t.Fatalf("CreateAccountToken: %v", err)
 		}
 		tokens = append(tokens, tok)
 	}
-	a.clearRequests()
+	a.ClearRequests(a.t)
 
 	const readers = 30
 	got := make([]cfclient.Token, readers)
 	errs := make([]error, readers)
 	var wg sync.WaitGroup
 	for i := range readers {
-		wg.Go(func() { got[i], errs[i] = a.client.GetAccountToken(ctx, a.account, tokens[i%3].ID) })
+		wg.Go(func() { got[i], errs[i] = a.client.GetAccountToken(ctx, a.AccountID, tokens[i%3].ID) })
 	}
 	wg.Wait()
 	for i := range readers {
@@ -260,32 +261,32 @@ func TestGetAccountTokenSharesOneListing(t *testing.T) {
 	if n := a.count(http.MethodGet, "/tokens"); n != 1 {
 		t.Errorf("%d token listings, want 1", n)
 	}
-	if n := len(a.requests()); n != 1 {
+	if n := len(a.Requests(a.t)); n != 1 {
 		t.Errorf("%d requests, want 1", n)
 	}
-	if _, err := a.client.GetAccountToken(ctx, a.account, strings.Repeat("f", 32)); !cfclient.IsNotFound(err) {
+	if _, err := a.client.GetAccountToken(ctx, a.AccountID, strings.Repeat("f", 32)); !cfclient.IsNotFound(err) {
 		t.Errorf("unknown token: err = %v, want not found", err)
 	}
 
 	// Writes through the client are seen by the next read without a new listing.
-	renamed, err := a.client.UpdateAccountToken(ctx, tokens[0].ID, cfclient.TokenSpec{Name: "renamed", AccountID: a.account, PermissionGroupIDs: []string{secretsStoreRead}})
+	renamed, err := a.client.UpdateAccountToken(ctx, tokens[0].ID, cfclient.TokenSpec{Name: "renamed", AccountID: a.AccountID, PermissionGroupIDs: []string{secretsStoreRead}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tok, err := a.client.GetAccountToken(ctx, a.account, tokens[0].ID); err != nil || tok.Name != "renamed" || tok.ModifiedOn != renamed.ModifiedOn {
+	if tok, err := a.client.GetAccountToken(ctx, a.AccountID, tokens[0].ID); err != nil || tok.Name != "renamed" || tok.ModifiedOn != renamed.ModifiedOn {
 		t.Errorf("after UpdateAccountToken: (%+v, %v), want the new name", tok, err)
 	}
-	if err := a.client.DeleteAccountToken(ctx, a.account, tokens[1].ID); err != nil {
+	if err := a.client.DeleteAccountToken(ctx, a.AccountID, tokens[1].ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.client.GetAccountToken(ctx, a.account, tokens[1].ID); !cfclient.IsNotFound(err) {
+	if _, err := a.client.GetAccountToken(ctx, a.AccountID, tokens[1].ID); !cfclient.IsNotFound(err) {
 		t.Errorf("after DeleteAccountToken: err = %v, want not found", err)
 	}
-	created, err := a.client.CreateAccountToken(ctx, cfclient.TokenSpec{Name: "new", AccountID: a.account, PermissionGroupIDs: []string{secretsStoreRead}})
+	created, err := a.client.CreateAccountToken(ctx, cfclient.TokenSpec{Name: "new", AccountID: a.AccountID, PermissionGroupIDs: []string{secretsStoreRead}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tok, err := a.client.GetAccountToken(ctx, a.account, created.ID); err != nil || tok.Name != "new" || tok.Value != "" {
+	if tok, err := a.client.GetAccountToken(ctx, a.AccountID, created.ID); err != nil || tok.Name != "new" || tok.Value != "" {
 		t.Errorf("after CreateAccountToken: (%+v, %v), want the token without its value", tok, err)
 	}
 	if n := a.count(http.MethodGet, "/tokens"); n != 1 {
@@ -293,8 +294,8 @@ func TestGetAccountTokenSharesOneListing(t *testing.T) {
 	}
 
 	perResource := a.newClient(cfclient.Config{PerResourceReads: true})
-	a.clearRequests()
-	if tok, err := perResource.GetAccountToken(ctx, a.account, tokens[2].ID); err != nil || tok.ID != tokens[2].ID {
+	a.ClearRequests(a.t)
+	if tok, err := perResource.GetAccountToken(ctx, a.AccountID, tokens[2].ID); err != nil || tok.ID != tokens[2].ID {
 		t.Errorf("PerResourceReads: (%+v, %v)", tok, err)
 	}
 	if n := a.count(http.MethodGet, "/tokens/"+tokens[2].ID); n != 1 {
@@ -309,27 +310,27 @@ func TestGetAccountTokenSharesOneListing(t *testing.T) {
 func TestUploadModuleWorkerVisibleToNextScriptBindings(t *testing.T) {
 	ctx := context.Background()
 	a := newAPI(t, cloudflaremock.Config{})
-	a.deploy("app", rawBinding(t, `{"type":"plain_text","name":"OLD","text":"1"}`))
-	if _, err := a.client.ScriptBindings(ctx, a.account, "app"); err != nil { // load the shared listing
+	a.deploy("app", cfsecretstest.RawBinding(t, `{"type":"plain_text","name":"OLD","text":"1"}`))
+	if _, err := a.client.ScriptBindings(ctx, a.AccountID, "app"); err != nil { // load the shared listing
 		t.Fatal(err)
 	}
-	a.deploy("app", rawBinding(t, `{"type":"plain_text","name":"NEW","text":"2"}`))
+	a.deploy("app", cfsecretstest.RawBinding(t, `{"type":"plain_text","name":"NEW","text":"2"}`))
 
-	got, err := a.client.ScriptBindings(ctx, a.account, "app")
+	got, err := a.client.ScriptBindings(ctx, a.AccountID, "app")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 1 || got[0].Name != "NEW" {
 		t.Errorf("ScriptBindings after a redeploy through the same client = %v, want [NEW]", names(got))
 	}
-	err = a.client.EditScriptBindings(ctx, a.account, "app", func(b []cfclient.Binding) ([]cfclient.Binding, error) {
-		return append(b, rawBinding(t, `{"type":"plain_text","name":"ADDED","text":"3"}`)), nil
+	err = a.client.EditScriptBindings(ctx, a.AccountID, "app", func(b []cfclient.Binding) ([]cfclient.Binding, error) {
+		return append(b, cfsecretstest.RawBinding(t, `{"type":"plain_text","name":"ADDED","text":"3"}`)), nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := a.bindings("app")["NEW"]; !ok {
-		t.Errorf("an edit after the redeploy removed the deploy's binding NEW: the script has %v", keys(a.bindings("app")))
+	if _, ok := a.Bindings(a.t, "app")["NEW"]; !ok {
+		t.Errorf("an edit after the redeploy removed the deploy's binding NEW: the script has %v", keys(a.Bindings(a.t, "app")))
 	}
 }
 
@@ -365,25 +366,25 @@ func TestSecretByNameSharesTheListing(t *testing.T) {
 			a := newAPI(t, cloudflaremock.Config{SecretsQuota: 1000})
 			storeID := a.createStore()
 			secrets := a.createSecrets(storeID, n)
-			a.clearRequests()
+			a.ClearRequests(a.t)
 
 			client := a.newClient(cfclient.Config{PerResourceReads: tt.perResource})
 			var wg sync.WaitGroup
 			for i := range lookups {
 				want := secrets[i*5]
 				wg.Go(func() {
-					got, found, err := client.SecretByName(context.Background(), a.account, storeID, want.Name)
+					got, found, err := client.SecretByName(context.Background(), a.AccountID, storeID, want.Name)
 					if err != nil || !found || got.ID != want.ID {
 						t.Errorf("SecretByName(%s) = (%s, %v, %v), want (%s, true, nil)", want.Name, got.ID, found, err, want.ID)
 					}
 				})
 			}
 			wg.Wait()
-			if _, found, err := client.SecretByName(context.Background(), a.account, storeID, "NAME_00"); err != nil || found {
+			if _, found, err := client.SecretByName(context.Background(), a.AccountID, storeID, "NAME_00"); err != nil || found {
 				t.Errorf("SecretByName of a name no secret has (only a prefix of ten) = (found %v, %v), want not found", found, err)
 			}
 			var listings, searches int
-			for _, r := range a.requests() {
+			for _, r := range a.Requests(a.t) {
 				if r.Method == http.MethodGet && strings.HasSuffix(r.Path, "/secrets") {
 					if strings.Contains(r.Query, "search=") {
 						searches++
@@ -408,21 +409,21 @@ func TestSecretByNameSharesTheListing(t *testing.T) {
 func TestNewStoreNeedsNoListing(t *testing.T) {
 	a := newAPI(t, cloudflaremock.Config{})
 	ctx := context.Background()
-	store, err := a.client.CreateStore(ctx, a.account, "default_secrets_store")
+	store, err := a.client.CreateStore(ctx, a.AccountID, "default_secrets_store")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
 	for i := range 5 {
 		wg.Go(func() {
-			if _, err := a.client.CreateSecret(ctx, a.account, store.ID, cfclient.NewSecret{Name: fmt.Sprintf("NEW_%d", i), Value: "v", Scopes: []string{"workers"}}); err != nil {
+			if _, err := a.client.CreateSecret(ctx, a.AccountID, store.ID, cfclient.NewSecret{Name: fmt.Sprintf("NEW_%d", i), Value: "v", Scopes: []string{"workers"}}); err != nil {
 				t.Error(err)
 			}
 		})
 	}
 	wg.Wait()
 	for i := range 5 {
-		if _, found, err := a.client.SecretByName(ctx, a.account, store.ID, fmt.Sprintf("NEW_%d", i)); err != nil || !found {
+		if _, found, err := a.client.SecretByName(ctx, a.AccountID, store.ID, fmt.Sprintf("NEW_%d", i)); err != nil || !found {
 			t.Errorf("SecretByName(NEW_%d) = (found %v, %v), want found", i, found, err)
 		}
 	}
@@ -439,14 +440,14 @@ func TestListingsShareWithReads(t *testing.T) {
 	storeID := a.createStore()
 	secrets := a.createSecrets(storeID, 150)
 	for i := range 2 {
-		if _, err := a.client.CreateAccountToken(ctx, cfclient.TokenSpec{Name: fmt.Sprintf("token-%d", 1-i), AccountID: a.account, PermissionGroupIDs: []string{secretsStoreRead}}); err != nil {
+		if _, err := a.client.CreateAccountToken(ctx, cfclient.TokenSpec{Name: fmt.Sprintf("token-%d", 1-i), AccountID: a.AccountID, PermissionGroupIDs: []string{secretsStoreRead}}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	client := a.newClient(cfclient.Config{})
-	a.clearRequests()
+	a.ClearRequests(a.t)
 
-	listed, err := client.StoreSecrets(ctx, a.account, storeID)
+	listed, err := client.StoreSecrets(ctx, a.AccountID, storeID)
 	if err != nil || len(listed) != len(secrets) {
 		t.Fatalf("StoreSecrets: %d secrets, %v; want %d", len(listed), err, len(secrets))
 	}
@@ -456,7 +457,7 @@ func TestListingsShareWithReads(t *testing.T) {
 		}
 	}
 	for _, s := range secrets {
-		if _, err := client.GetSecret(ctx, a.account, storeID, s.ID); err != nil {
+		if _, err := client.GetSecret(ctx, a.AccountID, storeID, s.ID); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -464,11 +465,11 @@ func TestListingsShareWithReads(t *testing.T) {
 		t.Errorf("listing and reading 150 secrets: %d single GETs and %d pages, want 0 and 2", single, lists)
 	}
 
-	tokens, err := client.AccountTokens(ctx, a.account)
+	tokens, err := client.AccountTokens(ctx, a.AccountID)
 	if err != nil || len(tokens) < 2 {
 		t.Fatalf("AccountTokens: %v, %v", tokens, err)
 	}
-	if _, err := client.GetAccountToken(ctx, a.account, tokens[0].ID); err != nil {
+	if _, err := client.GetAccountToken(ctx, a.AccountID, tokens[0].ID); err != nil {
 		t.Fatal(err)
 	}
 	if n := a.count(http.MethodGet, "/tokens"); n != 1 {
@@ -489,11 +490,11 @@ func TestStoreBindingsShareTheScriptListing(t *testing.T) {
 	a.deploy("checkout", cfclient.NewSecretsStoreBinding("A", storeID, "NAME_000"))
 	a.deploy("billing", cfclient.NewSecretsStoreBinding("B", storeID, "NAME_001"))
 	c := a.newClient(cfclient.Config{})
-	a.clearRequests()
+	a.ClearRequests(a.t)
 
 	// A destroy of many secrets asks once per secret: one listing of the scripts, one read of each.
 	for range 5 {
-		if _, err := c.StoreBindings(ctx, a.account, storeID); err != nil {
+		if _, err := c.StoreBindings(ctx, a.AccountID, storeID); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -502,12 +503,12 @@ func TestStoreBindingsShareTheScriptListing(t *testing.T) {
 	}
 
 	// A Worker this client uploads is seen by the next call.
-	if err := c.UploadModuleWorker(ctx, a.account, "new", "2025-01-01",
+	if err := c.UploadModuleWorker(ctx, a.AccountID, "new", "2025-01-01",
 		[]cfclient.WorkerModule{{Name: "index.js", Content: "export default {}"}},
 		[]cfclient.Binding{cfclient.NewSecretsStoreBinding("C", storeID, "NAME_000")}); err != nil {
 		t.Fatal(err)
 	}
-	usages, err := c.StoreBindings(ctx, a.account, storeID)
+	usages, err := c.StoreBindings(ctx, a.AccountID, storeID)
 	if err != nil || len(usages) != 3 || usages[2].ScriptName != "new" {
 		t.Errorf("after an upload StoreBindings = (%v, %v), want the new Worker's binding too", usages, err)
 	}

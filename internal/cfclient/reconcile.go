@@ -227,7 +227,7 @@ func (c *Client) createTokenReconciling(ctx context.Context, spec TokenSpec) (To
 // matchesSpec reports whether a token is exactly what spec asks for: its name, one allow policy of
 // the spec's permission groups on exactly the spec's account, its IP ranges and its times.
 func matchesSpec(t Token, spec TokenSpec) bool {
-	if t.Name != spec.Name || len(t.Policies) != 1 || !sameInstant(t.NotBefore, spec.NotBefore) || !sameInstant(t.ExpiresOn, spec.ExpiresOn) ||
+	if t.Name != spec.Name || len(t.Policies) != 1 || !SameInstant(t.NotBefore, spec.NotBefore) || !SameInstant(t.ExpiresOn, spec.ExpiresOn) ||
 		!sameElements(t.Condition.RequestIP.In, spec.AllowedIPs) || !sameElements(t.Condition.RequestIP.NotIn, spec.DeniedIPs) {
 		return false
 	}
@@ -238,15 +238,6 @@ func matchesSpec(t Token, spec TokenSpec) bool {
 	}
 	everything, ok := p.Resources[AccountResource(spec.AccountID)]
 	return p.Effect == "allow" && len(p.Resources) == 1 && ok && string(everything) == `"*"` && sameElements(groups, spec.PermissionGroupIDs)
-}
-
-func sameInstant(a, b string) bool {
-	if a == "" || b == "" {
-		return a == b
-	}
-	ta, errA := time.Parse(time.RFC3339, a)
-	tb, errB := time.Parse(time.RFC3339, b)
-	return errA == nil && errB == nil && ta.Equal(tb)
 }
 
 func sameElements(a, b []string) bool {

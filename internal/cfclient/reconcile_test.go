@@ -28,7 +28,7 @@ func TestCreateStoreAfterUnknownOutcomeNeverAdoptsAnOlderStore(t *testing.T) {
 	existing := a.createStore() // someone else's, of the name this create asks for
 	c := a.faultyClient("POST", "/accounts/*/secrets_store/stores")
 
-	store, err := c.CreateStore(context.Background(), a.account, "default_secrets_store")
+	store, err := c.CreateStore(context.Background(), a.AccountID, "default_secrets_store")
 	if store.ID == existing {
 		t.Fatalf("the create adopted store %s, which existed before it", existing)
 	}
@@ -43,21 +43,21 @@ func TestCreateSecretAfterUnknownOutcomeNeverAdoptsAnotherCreatesSecret(t *testi
 	storeID := a.createStore()
 	ctx := context.Background()
 	c := a.newClient(cfclient.Config{MaxRetries: 2, HTTPClient: &http.Client{Transport: newFaultOnce(a)}})
-	first, err := c.CreateSecret(ctx, a.account, storeID, cfclient.NewSecret{Name: "dup", Value: "first-value", Scopes: []string{"workers"}})
+	first, err := c.CreateSecret(ctx, a.AccountID, storeID, cfclient.NewSecret{Name: "dup", Value: "first-value", Scopes: []string{"workers"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A second create of the same name by this client (another resource of the configuration),
 	// whose answer is lost: the secret it finds is the first create's, made seconds ago.
 	a.putFaults(`{"seed":1,"rules":[{"method":"POST","path":"/accounts/*/secrets_store/stores/*/secrets","probability":1,"kind":"error","status":503}]}`)
-	second, err := c.CreateSecret(ctx, a.account, storeID, cfclient.NewSecret{Name: "dup", Value: "second-value", Scopes: []string{"workers"}})
+	second, err := c.CreateSecret(ctx, a.AccountID, storeID, cfclient.NewSecret{Name: "dup", Value: "second-value", Scopes: []string{"workers"}})
 	if second.ID == first.ID {
 		t.Fatalf("the second create adopted the first create's secret %s", first.ID)
 	}
 	if !cfclient.HasCode(err, cfclient.CodeLimitReached, "secret_name_already_exists") {
 		t.Errorf("err = %v, want secret_name_already_exists", err)
 	}
-	if !a.holdsValue(first.ID, "first-value") {
+	if !a.HoldsValue(a.t, first.ID, "first-value") {
 		t.Error("the first create's value was overwritten")
 	}
 }
@@ -69,7 +69,7 @@ func TestCreateTokenAfterUnknownOutcomeLeavesOthersTokensAlone(t *testing.T) {
 	const workersScriptsRead, workersScriptsWrite = "1a71c399035b4950a1bd1466bbe4f420", "e086da7e2179491d91ee5f35b3ca210a"
 	// Someone else's token of the same name, issued a moment before this create.
 	theirs, err := a.newClient(cfclient.Config{}).CreateAccountToken(ctx, cfclient.TokenSpec{
-		Name: "ci-deploy", AccountID: a.account, PermissionGroupIDs: []string{workersScriptsRead},
+		Name: "ci-deploy", AccountID: a.AccountID, PermissionGroupIDs: []string{workersScriptsRead},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +77,7 @@ func TestCreateTokenAfterUnknownOutcomeLeavesOthersTokensAlone(t *testing.T) {
 	c := a.faultyClient("POST", "/accounts/*/tokens")
 
 	mine, err := c.CreateAccountToken(ctx, cfclient.TokenSpec{
-		Name: "ci-deploy", AccountID: a.account, PermissionGroupIDs: []string{workersScriptsWrite},
+		Name: "ci-deploy", AccountID: a.AccountID, PermissionGroupIDs: []string{workersScriptsWrite},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -85,11 +85,11 @@ func TestCreateTokenAfterUnknownOutcomeLeavesOthersTokensAlone(t *testing.T) {
 	if mine.ID == theirs.ID {
 		t.Fatalf("the create took over token %s, someone else's", theirs.ID)
 	}
-	works, err := a.client.TokenValueWorks(ctx, a.account, theirs.Value)
+	works, err := a.client.TokenValueWorks(ctx, a.AccountID, theirs.Value)
 	if err != nil || !works {
 		t.Errorf("someone else's token no longer works (rolled or deleted): %v %v", works, err)
 	}
-	if works, err := a.client.TokenValueWorks(ctx, a.account, mine.Value); err != nil || !works {
+	if works, err := a.client.TokenValueWorks(ctx, a.AccountID, mine.Value); err != nil || !works {
 		t.Errorf("the created token's value does not work: %v %v", works, err)
 	}
 }
@@ -98,7 +98,7 @@ func TestCreateTokenAfterUnknownOutcomeTouchesNoneWhenItCannotTell(t *testing.T)
 	t.Parallel()
 	a := newAPI(t, cloudflaremock.Config{})
 	ctx := context.Background()
-	spec := cfclient.TokenSpec{Name: "ci-deploy", AccountID: a.account, PermissionGroupIDs: []string{"e086da7e2179491d91ee5f35b3ca210a"}}
+	spec := cfclient.TokenSpec{Name: "ci-deploy", AccountID: a.AccountID, PermissionGroupIDs: []string{"e086da7e2179491d91ee5f35b3ca210a"}}
 	// Someone else made two tokens exactly like the one this create asks for, a moment before.
 	var theirs []cfclient.Token
 	for range 2 {
@@ -115,7 +115,7 @@ func TestCreateTokenAfterUnknownOutcomeTouchesNoneWhenItCannotTell(t *testing.T)
 		t.Fatalf("err = %v, want the create to say it cannot tell which token is its own", err)
 	}
 	for _, token := range theirs {
-		if works, err := a.client.TokenValueWorks(ctx, a.account, token.Value); err != nil || !works {
+		if works, err := a.client.TokenValueWorks(ctx, a.AccountID, token.Value); err != nil || !works {
 			t.Errorf("token %s, someone else's, was rolled or deleted: %v %v", token.ID, works, err)
 		}
 	}

@@ -17,6 +17,10 @@ import (
 	"github.com/cloudflare/cloudflare-go/v4/shared"
 )
 
+// AccountScope is the scope of the permission groups that apply to an account (PermissionGroup
+// Scopes); Cloudflare has groups of the same name at zone scope, told apart only by it.
+const AccountScope = "com.cloudflare.api.account"
+
 // AccountResource is the policy resource key that covers exactly one account.
 func AccountResource(accountID string) string { return "com.cloudflare.api.account." + accountID }
 
@@ -278,6 +282,19 @@ func tokenParams(spec TokenSpec) (shared.TokenParam, error) {
 		params.ExpiresOn = cloudflare.F(t)
 	}
 	return params, nil
+}
+
+// SameInstant tells whether two token times (RFC 3339, such as not_before and expires_on) name
+// the same instant however each is written: a time may come back in another zone or spelling
+// than it was sent in ("Z" for "+00:00"). An empty time (none) equals only another empty one, and
+// a time that does not parse equals nothing.
+func SameInstant(a, b string) bool {
+	if a == "" || b == "" {
+		return a == b
+	}
+	ta, errA := time.Parse(time.RFC3339, a)
+	tb, errB := time.Parse(time.RFC3339, b)
+	return errA == nil && errB == nil && ta.Equal(tb)
 }
 
 func nonNil(values []string) []string {

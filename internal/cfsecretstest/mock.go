@@ -4,8 +4,6 @@
 package cfsecretstest
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"net/http/httptest"
 	"testing"
@@ -63,13 +61,13 @@ func (m *Mock) Control() *cloudflaremock.ControlClient {
 	return cloudflaremock.NewControlClient(m.Root, nil)
 }
 
-// SecretSHA256 is the SHA-256 of the value the mock holds for a secret, from its test-control
+// HoldsValue tells whether the mock holds value for a secret, by digest through its control
 // route: how tests prove which value was written without the value ever being returned.
-func (m *Mock) SecretSHA256(t testing.TB, secretID string) string {
+func (m *Mock) HoldsValue(t testing.TB, secretID, value string) bool {
 	t.Helper()
-	v, err := m.Control().SecretSHA256(t.Context(), secretID)
+	held, err := m.Control().HoldsValue(t.Context(), secretID, value)
 	check(t, err)
-	return v
+	return held
 }
 
 // Requests returns the requests the mock has served so far.
@@ -78,6 +76,12 @@ func (m *Mock) Requests(t testing.TB) []cloudflaremock.LoggedRequest {
 	v, err := m.Control().Requests(t.Context())
 	check(t, err)
 	return v
+}
+
+// ClearRequests empties the request log, so what follows is counted alone.
+func (m *Mock) ClearRequests(t testing.TB) {
+	t.Helper()
+	check(t, m.Control().ClearRequests(t.Context()))
 }
 
 // SetFaults makes the mock misbehave from now on (cloudflaremock.FaultSet); ClearFaults stops it.
@@ -104,12 +108,6 @@ func (m *Mock) ClearFaults(t testing.TB) {
 func (m *Mock) ExpireToken(t testing.TB, tokenID string) {
 	t.Helper()
 	check(t, m.Control().ExpireToken(t.Context(), tokenID))
-}
-
-// SHA256 is the hex SHA-256 of s, to compare with SecretSHA256.
-func SHA256(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])
 }
 
 // ClientWithToken is an API client that authenticates with token, e.g. a deploy token from state.

@@ -128,10 +128,7 @@ func NewWorkspace(t testing.TB, mock *Mock, options ...WorkspaceOption) *Workspa
 	if err := os.Mkdir(w.Dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	w.env = append(os.Environ(),
-		"TF_CLI_CONFIG_FILE="+cliConfig,
-		"TF_IN_AUTOMATION=1",
-		"CHECKPOINT_DISABLE=1",
+	w.env = append(tfcli.IsolatedEnv(os.Environ(), cliConfig),
 		"TF_LOG=TRACE",
 		"TF_LOG_PATH="+w.LogPath,
 		"CLOUDFLARE_BASE_URL="+mock.BaseURL,

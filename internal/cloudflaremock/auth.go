@@ -122,7 +122,7 @@ func (s *Server) adminTokenID() string {
 
 // tokenByValue finds the token a bearer value belongs to, by its digest.
 func (s *Server) tokenByValue(value string) *apiToken {
-	digest := []byte(tokenDigest(value))
+	digest := []byte(sha256Hex(value))
 	for _, t := range s.state.Tokens {
 		if subtle.ConstantTimeCompare(digest, []byte(t.ValueSHA256)) == 1 {
 			return t

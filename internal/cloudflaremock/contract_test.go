@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -55,6 +56,8 @@ type contract struct {
 	// Read.
 	weak   map[string]string
 	checks int
+	// called holds "METHOD pattern" of every route a row reached.
+	called map[string]bool
 }
 
 const contractZeroID = "00000000000000000000000000000000"
@@ -68,7 +71,7 @@ var resultInfoShape = &secrets_store.StoreNewResponseEnvelopeResultInfo{}
 // (contract_shape_test.go). Where the mock departs from the description on purpose, FACTS.md says
 // so ("Where the mock and the description differ").
 func TestContract(t *testing.T) {
-	c := &contract{t: t, m: newMockAPI(t, Config{}), vars: map[string]string{"zero": contractZeroID}}
+	c := &contract{t: t, m: newMockAPI(t, Config{}), vars: map[string]string{"zero": contractZeroID}, called: map[string]bool{}}
 	c.vars["account"] = c.m.mock.AccountID()
 	c.weak = map[string]string{}
 	for owner, base := range map[string]string{"account": "/accounts/" + c.vars["account"], "user": "/user"} {
@@ -76,9 +79,16 @@ func TestContract(t *testing.T) {
 			tkBody("contract-weak", tkPolicy("allow", tkAccount(c.vars["account"]), "1a71c399035b4950a1bd1466bbe4f420"))).Value
 	}
 
-	rows := append(append(secretsStoreContract(), workersContract()...), tokensContract()...)
+	rows := slices.Concat(secretsStoreContract(), workersContract(), tokensContract(), storeDeleteContract())
 	for _, row := range rows {
 		c.run(row)
+	}
+	for _, p := range c.m.mock.paths {
+		for method, rt := range p.methods {
+			if !c.called[method+" "+rt.pattern] {
+				t.Errorf("no row calls %s %s: every route the mock serves needs a row", method, rt.pattern)
+			}
+		}
 	}
 	t.Logf("%d routes and answers checked, about %d JSON fields", len(rows), c.checks)
 }
@@ -117,7 +127,11 @@ func (c *contract) run(row contractRow) {
 			header.Set("Content-Type", "application/json")
 		}
 	}
-	res := c.m.fltDo(row.method, apiPrefix+c.fill(row.path), body, header)
+	path := c.fill(row.path)
+	if rt, _, apiErr := c.m.mock.match(row.method, strings.Split(path, "?")[0]); apiErr == nil {
+		c.called[row.method+" "+rt.pattern] = true
+	}
+	res := c.m.fltDo(row.method, apiPrefix+path, body, header)
 	if res.err != nil {
 		c.t.Fatalf("%s: %v", row.name, res.err)
 	}
@@ -294,6 +308,16 @@ func checkScriptDownload(t *testing.T, header http.Header, body string) {
 	}
 	if len(names) != 1 || names[0] != "index.js" {
 		t.Errorf("GET script: download: parts %v, want the one module index.js and no metadata", names)
+	}
+}
+
+// storeDeleteContract runs last: it deletes the store the other rows use.
+func storeDeleteContract() []contractRow {
+	const store = "/accounts/{account}/secrets_store/stores/{store}"
+	return []contractRow{
+		{name: "DELETE store: still holds secrets", method: "DELETE", path: store, status: 409},
+		{name: "DELETE store: force", method: "DELETE", path: store + "?force=true", status: 200},
+		{name: "DELETE store: already gone", method: "DELETE", path: store, status: 404},
 	}
 }
 

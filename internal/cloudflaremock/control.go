@@ -1,8 +1,6 @@
 package cloudflaremock
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"net/http"
 )
 
@@ -78,14 +76,14 @@ func (s *Server) clearRequestsControl(w http.ResponseWriter, _ *http.Request) {
 func (s *Server) secretSHA256Control(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	sec, found := s.state.Secrets[r.PathValue("secret_id")]
-	var sum [sha256.Size]byte
+	var digest string
 	if found {
-		sum = sha256.Sum256([]byte(sec.Value))
+		digest = sha256Hex(sec.Value)
 	}
 	s.mu.Unlock()
 	if !found {
 		writeJSON(w, http.StatusNotFound, controlError{Error: "secret_not_found"})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"sha256": hex.EncodeToString(sum[:])})
+	writeJSON(w, http.StatusOK, map[string]string{"sha256": digest})
 }

@@ -3,8 +3,6 @@ package cloudflaremock
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -61,8 +59,7 @@ func (c *ControlClient) SecretSHA256(ctx context.Context, secretID string) (stri
 // HoldsValue tells whether the mock holds value for a secret, comparing digests (SecretSHA256).
 func (c *ControlClient) HoldsValue(ctx context.Context, secretID, value string) (bool, error) {
 	held, err := c.SecretSHA256(ctx, secretID)
-	sum := sha256.Sum256([]byte(value))
-	return held == hex.EncodeToString(sum[:]), err
+	return held == sha256Hex(value), err
 }
 
 // ExpireToken makes the mock treat an API token as expired from now on.

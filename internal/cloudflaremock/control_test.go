@@ -88,7 +88,7 @@ func TestSecretSHA256Route(t *testing.T) {
 	sec := m.createSecret(storeID, "digest", value, "workers")
 
 	r := m.send(http.MethodGet, "/__mock/secrets/"+sec.ID+"/sha256", "", m.auth())
-	if r.status != 200 || strings.TrimSpace(r.raw) != `{"sha256":"`+digest(value)+`"}` {
+	if r.status != 200 || strings.TrimSpace(r.raw) != `{"sha256":"`+sha256Hex(value)+`"}` {
 		t.Errorf("sha256 route answered %d %s", r.status, r.raw)
 	}
 	r = m.send(http.MethodGet, "/__mock/secrets/"+strings.Repeat("a", 32)+"/sha256", "", nil)

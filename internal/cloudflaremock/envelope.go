@@ -220,6 +220,18 @@ func parseOrder(q url.Values) (listOrder, *apiError) {
 	return o, nil
 }
 
+// parseFlag reads a boolean query parameter as the SDKs send one: absent or "false" is false,
+// "true" is true, anything else is the invalid error (FACTS.md, Stores; Tokens: list).
+func parseFlag(q url.Values, name string, invalid *apiError) (bool, *apiError) {
+	switch q.Get(name) {
+	case "", "false":
+		return false, nil
+	case "true":
+		return true, nil
+	}
+	return false, invalid
+}
+
 // sortBy sorts items by the ordered field, breaking ties by creation sequence so pages are
 // stable across requests; desc reverses the whole order.
 func sortBy[T any](items []T, o listOrder, key func(T, string) string, seq func(T) uint64) {

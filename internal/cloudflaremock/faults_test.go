@@ -1,6 +1,7 @@
 package cloudflaremock
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -109,15 +110,6 @@ func (m *mockAPI) fltView() faultsView {
 	return v
 }
 
-func (m *mockAPI) fltLog() []LoggedRequest {
-	m.t.Helper()
-	var log []LoggedRequest
-	if err := json.Unmarshal([]byte(m.control(http.MethodGet, "/__mock/requests")), &log); err != nil {
-		m.t.Fatal(err)
-	}
-	return log
-}
-
 // fltSecretNames lists the names of the store's secrets.
 func (m *mockAPI) fltSecretNames(storeID string) []string {
 	m.t.Helper()
@@ -168,7 +160,7 @@ func TestFaultKinds(t *testing.T) {
 			storeID := m.createStore() // POST .../stores: not matched by the rule
 			m.fltPut(`{"seed":1,"rules":[{"method":"POST","path":"` + secretsGlob + `","probability":1,` + tc.rule + `}]}`)
 
-			body := cmpOr(tc.body, createBody)
+			body := cmp.Or(tc.body, createBody)
 			path := apiPrefix + "/accounts/" + m.mock.AccountID() + "/secrets_store/stores/" + storeID + "/secrets"
 			res := m.fltDo(http.MethodPost, path, body, m.auth())
 			switch {
@@ -191,7 +183,7 @@ func TestFaultKinds(t *testing.T) {
 				t.Errorf("secret created: %v, want %v (store holds %v)", applied, tc.applied, names)
 			}
 
-			log := m.fltLog()
+			log := m.requests()
 			entry := log[1]
 			kind := strings.Split(tc.name, " ")[0]
 			want := LoggedRequest{Method: "POST", Path: path, Status: tc.status, Time: entry.Time, Fault: kind, HandlerStatus: tc.handler}
@@ -558,7 +550,7 @@ func TestFaultLatencyDoesNotBlock(t *testing.T) {
 	if names := m.fltSecretNames(storeID); !slices.Equal(names, []string{"slow"}) {
 		t.Errorf("store holds %v, want the slow secret created despite the client leaving", names)
 	}
-	log := m.fltLog()
+	log := m.requests()
 	if last := log[len(log)-2]; last.Method != http.MethodPost || last.Status != 200 || last.Fault != "latency" {
 		t.Errorf("slow request logged as %+v", last)
 	}
@@ -586,7 +578,7 @@ func TestFaultsConcurrent(t *testing.T) {
 
 	applied := 0
 	total := 0
-	for _, e := range m.fltLog() {
+	for _, e := range m.requests() {
 		if e.Method != http.MethodPost || e.Path != path {
 			continue
 		}

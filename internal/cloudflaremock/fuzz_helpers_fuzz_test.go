@@ -20,8 +20,6 @@ package cloudflaremock
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -286,11 +284,6 @@ func (m *fuzzMock) storedSHA256(secretID string) string {
 		m.t.Fatalf("no stored value for secret %s: %d %s", secretID, rec.Code, rec.Body)
 	}
 	return out.SHA256
-}
-
-func fuzzSHA256(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])
 }
 
 // fuzzViaJSON is s as the server reads it after a JSON round trip (invalid UTF-8 becomes U+FFFD).

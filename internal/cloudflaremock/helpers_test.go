@@ -133,6 +133,16 @@ func (m *mockAPI) auth() http.Header {
 	return http.Header{"Authorization": {"Bearer " + m.mock.AdminToken()}}
 }
 
+// requests is the request log, read through the control client the tests and commands use.
+func (m *mockAPI) requests() []LoggedRequest {
+	m.t.Helper()
+	log, err := NewControlClient(m.http.URL, m.http.Client()).Requests(m.t.Context())
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return log
+}
+
 // control calls a /__mock route and returns its raw body.
 func (m *mockAPI) control(method, path string) string {
 	m.t.Helper()

@@ -41,7 +41,7 @@ func TestStateFileRoundTrip(t *testing.T) {
 		got.Created != patched.Created || len(got.Scopes) != 2 {
 		t.Errorf("after reload %+v, before %+v", got, patched)
 	}
-	if second.valueDigest(kept.ID) != digest(secretValue("kept2")) {
+	if second.valueDigest(kept.ID) != sha256Hex(secretValue("kept2")) {
 		t.Errorf("value not carried over")
 	}
 	second.api(http.MethodGet, "/secrets_store/stores/"+storeID+"/secrets/"+gone.ID, "").wantError(t, 404, 1001, "secret_not_found")

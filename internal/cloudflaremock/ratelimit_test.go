@@ -1,7 +1,6 @@
 package cloudflaremock
 
 import (
-	"encoding/json"
 	"net/http"
 	"sync"
 	"testing"
@@ -69,10 +68,7 @@ func TestRateLimit(t *testing.T) {
 	}
 
 	// Every 429 is in the request log like any other request.
-	var log []LoggedRequest
-	if err := json.Unmarshal([]byte(m.control(http.MethodGet, "/__mock/requests")), &log); err != nil {
-		t.Fatal(err)
-	}
+	log := m.requests()
 	logged := 0
 	for _, e := range log {
 		if e.Status == 429 {

@@ -92,7 +92,7 @@ func TestSDKCompatibility(t *testing.T) {
 	if err != nil || !edited.Modified.After(first.Modified) {
 		t.Fatalf("Secrets.Edit: %v %+v", err, edited)
 	}
-	if m.valueDigest(first.ID) != digest(secretValue("edited")) {
+	if m.valueDigest(first.ID) != sha256Hex(secretValue("edited")) {
 		t.Errorf("the SDK's edit did not write the value")
 	}
 

@@ -58,8 +58,8 @@ const statusActive = "active"
 // Limits (FACTS.md, Secrets: quota and limits).
 const (
 	maxSecretNameLength = 255
-	// maxSecretValueBytes: the API accepts up to 64 KiB (the dashboard's 1,024 bytes is a UI
-	// limit).
+	// maxSecretValueBytes is the description's limit (FACTS.md, Secrets: quota and limits); the
+	// docs' 1,024 bytes is the dashboard's.
 	maxSecretValueBytes = 64 << 10
 )
 

@@ -1,11 +1,11 @@
 package cloudflaremock
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -146,14 +146,9 @@ func assertQuota(t *testing.T, m *mockAPI, quota, usage int) {
 	if r.env.ResultInfo != nil {
 		t.Errorf("quota is not a list, yet has result_info")
 	}
-	if got, want := string(r.env.Result), `{"secrets":{"quota":`+itoa(quota)+`,"usage":`+itoa(usage)+`}}`; got != want {
+	if got, want := string(r.env.Result), `{"secrets":{"quota":`+strconv.Itoa(quota)+`,"usage":`+strconv.Itoa(usage)+`}}`; got != want {
 		t.Errorf("quota %s, want %s", got, want)
 	}
-}
-
-func itoa(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
 }
 
 func TestListSecretsFilterAndOrder(t *testing.T) {
@@ -280,8 +275,8 @@ func TestPatchSecret(t *testing.T) {
 			if moved := patched.Modified != before.Modified; moved != tt.wantModified {
 				t.Errorf("modified %s -> %s, want moved=%v", before.Modified, patched.Modified, tt.wantModified)
 			}
-			wantValue := cmpOr(tt.wantValue, secretValue("old"))
-			if got := m.valueDigest(before.ID); got != digest(wantValue) {
+			wantValue := cmp.Or(tt.wantValue, secretValue("old"))
+			if got := m.valueDigest(before.ID); got != sha256Hex(wantValue) {
 				t.Errorf("stored value digest %s, want the digest of %q", got, wantValue)
 			}
 			var got secretView
@@ -317,7 +312,7 @@ func TestPatchSecretErrors(t *testing.T) {
 			m.api(http.MethodPatch, path, tt.body).wantError(t, 400, 1001, tt.message)
 			var after secretView
 			m.api(http.MethodGet, path, "").decodeResult(t, &after)
-			if after.Comment != sec.Comment || after.Modified != sec.Modified || m.valueDigest(sec.ID) != digest(secretValue("keep")) {
+			if after.Comment != sec.Comment || after.Modified != sec.Modified || m.valueDigest(sec.ID) != sha256Hex(secretValue("keep")) {
 				t.Errorf("a rejected PATCH changed the secret: %+v", after)
 			}
 		})
@@ -448,7 +443,7 @@ func TestDuplicateSecret(t *testing.T) {
 				dup.Status != "active" || dup.StoreID != storeID || dup.Created != formatTime(clock.Now()) {
 				t.Errorf("duplicate %+v", dup)
 			}
-			if m.valueDigest(dup.ID) != digest(secretValue("dup")) {
+			if m.valueDigest(dup.ID) != sha256Hex(secretValue("dup")) {
 				t.Errorf("the duplicate does not hold the original's value")
 			}
 		})
@@ -480,17 +475,9 @@ func TestDuplicateSecret(t *testing.T) {
 // valueDigest reads the stored value's SHA-256 through the control route.
 func (m *mockAPI) valueDigest(secretID string) string {
 	m.t.Helper()
-	r := m.send(http.MethodGet, "/__mock/secrets/"+secretID+"/sha256", "", nil)
-	var body struct {
-		SHA256 string `json:"sha256"`
+	digest, err := NewControlClient(m.http.URL, m.http.Client()).SecretSHA256(m.t.Context(), secretID)
+	if err != nil {
+		m.t.Fatal(err)
 	}
-	if err := json.Unmarshal([]byte(r.raw), &body); err != nil || r.status != 200 {
-		m.t.Fatalf("sha256 of %s: %d %s", secretID, r.status, r.raw)
-	}
-	return body.SHA256
-}
-
-func digest(value string) string {
-	sum := sha256.Sum256([]byte(value))
-	return hex.EncodeToString(sum[:])
+	return digest
 }

@@ -27,6 +27,7 @@ package cloudflaremock
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -417,6 +418,13 @@ func nextModified(previous, now time.Time) time.Time {
 		return now
 	}
 	return previous.Add(time.Microsecond)
+}
+
+// sha256Hex is the hex SHA-256 of s: all the mock keeps of a token's value, and all its control
+// route shows of a secret's.
+func sha256Hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
 }
 
 // newID is a random 32-character lowercase hex id, the shape of Cloudflare's store and secret ids.

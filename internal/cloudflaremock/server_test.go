@@ -1,6 +1,7 @@
 package cloudflaremock
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -66,7 +67,7 @@ func TestAuthentication(t *testing.T) {
 	for _, tt := range tests {
 		for _, path := range []string{"/secrets_store/stores", "/secrets_store/quota"} {
 			t.Run(tt.name+path, func(t *testing.T) {
-				account := cmpOr(tt.account, m.mock.AccountID())
+				account := cmp.Or(tt.account, m.mock.AccountID())
 				r := m.send(http.MethodGet, apiPrefix+"/accounts/"+account+path, "", tt.header)
 				r.wantStatus(t, tt.status)
 				if !slices.Equal(r.env.Errors, tt.errors) {
@@ -78,13 +79,6 @@ func TestAuthentication(t *testing.T) {
 			})
 		}
 	}
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // TestEnvelopeShape checks the exact keys of success, list and error answers.
@@ -195,7 +189,7 @@ func TestRouting(t *testing.T) {
 func TestJSONBodyWhateverContentType(t *testing.T) {
 	m := newMockAPI(t, Config{})
 	for _, contentType := range []string{"text/plain;charset=UTF-8", "application/octet-stream", ""} {
-		t.Run(cmpOr(contentType, "none"), func(t *testing.T) {
+		t.Run(cmp.Or(contentType, "none"), func(t *testing.T) {
 			m.control(http.MethodPost, "/__mock/reset")
 			header := m.auth()
 			if contentType != "" {

@@ -2,7 +2,6 @@ package cloudflaremock
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 )
 
@@ -161,7 +160,10 @@ func (s *Server) deleteStore(c *call) (reply, *apiError) {
 	if apiErr != nil {
 		return reply{}, apiErr
 	}
-	force, _ := strconv.ParseBool(c.req.URL.Query().Get("force"))
+	force, apiErr := parseFlag(c.req.URL.Query(), "force", badRequest("invalid_force"))
+	if apiErr != nil {
+		return reply{}, apiErr
+	}
 	secrets := s.storeSecrets(st.ID)
 	if len(secrets) > 0 && !force {
 		return reply{}, fail(http.StatusConflict, 1003, "store_not_empty")

@@ -129,8 +129,12 @@ func TestDeleteNonEmptyStore(t *testing.T) {
 	storeID := m.createStore()
 	sec := m.createSecret(storeID, "kept", secretValue("kept"), "workers")
 
-	for _, query := range []string{"", "?force=false", "?force=maybe"} {
+	for _, query := range []string{"", "?force=false"} {
 		m.api(http.MethodDelete, "/secrets_store/stores/"+storeID+query, "").wantError(t, 409, 1003, "store_not_empty")
+	}
+	// force is true or false, as the SDKs send it; nothing else forces or is taken for false.
+	for _, query := range []string{"?force=maybe", "?force=1", "?force=TRUE"} {
+		m.api(http.MethodDelete, "/secrets_store/stores/"+storeID+query, "").wantError(t, 400, 1001, "invalid_force")
 	}
 	m.api(http.MethodGet, "/secrets_store/stores/"+storeID+"/secrets/"+sec.ID, "").wantStatus(t, 200)
 

@@ -1,8 +1,6 @@
 package cloudflaremock
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"regexp"
@@ -236,9 +234,4 @@ func cloneResources(m map[string]json.RawMessage) map[string]json.RawMessage {
 		out[k] = v
 	}
 	return out
-}
-
-func tokenDigest(value string) string {
-	sum := sha256.Sum256([]byte(value))
-	return hex.EncodeToString(sum[:])
 }

@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
-	"strconv"
 )
 
 func (s *Server) tokenRoutes() []route {
@@ -50,7 +49,7 @@ func (s *Server) createToken(c *call) (reply, *apiError) {
 		AccountID:   c.accountID(),
 		Name:        spec.name,
 		Status:      spec.status,
-		ValueSHA256: tokenDigest(value),
+		ValueSHA256: sha256Hex(value),
 		IssuedOn:    now,
 		ModifiedOn:  now,
 		NotBefore:   spec.notBefore,
@@ -79,12 +78,9 @@ func (s *Server) listTokens(c *call) (reply, *apiError) {
 	default:
 		return reply{}, badRequest("invalid_direction")
 	}
-	includeExpired := false
-	if v := q.Get("include_expired"); v != "" {
-		var err error
-		if includeExpired, err = strconv.ParseBool(v); err != nil {
-			return reply{}, errTokenIncludeExpired
-		}
+	includeExpired, apiErr := parseFlag(q, "include_expired", errTokenIncludeExpired)
+	if apiErr != nil {
+		return reply{}, apiErr
 	}
 	now := s.now()
 	var tokens []*apiToken
@@ -156,7 +152,7 @@ func (s *Server) rollToken(c *call) (reply, *apiError) {
 		return reply{}, errTokenMalformedJSON
 	}
 	value := newTokenValue()
-	t.ValueSHA256 = tokenDigest(value)
+	t.ValueSHA256 = sha256Hex(value)
 	t.ModifiedOn = s.tokenNow()
 	return ok(value), nil
 }

@@ -1,14 +1,11 @@
 package cloudflaremock
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"mime/multipart"
 	"net/http"
-	"net/textproto"
 	"os"
 	"regexp"
 	"slices"
@@ -690,8 +687,10 @@ func TestTokenValidity(t *testing.T) {
 				t.Errorf("the list%s shows the expired token: %s", query, r.raw)
 			}
 		}
-		m.send(http.MethodGet, apiPrefix+base+"/tokens?include_expired=maybe", "", m.auth()).
-			wantError(t, 400, 1001, "include_expired must be true or false")
+		for _, query := range []string{"maybe", "1", "TRUE"} {
+			m.send(http.MethodGet, apiPrefix+base+"/tokens?include_expired="+query, "", m.auth()).
+				wantError(t, 400, 1001, "include_expired must be true or false")
+		}
 	})
 
 	t.Run("not yet valid", func(t *testing.T) {
@@ -856,7 +855,7 @@ func TestTokenValuesNeverLeak(t *testing.T) {
 			t.Errorf("value %d is in the state file", i)
 		}
 	}
-	if !strings.Contains(state, tokenDigest(writer.Value)) {
+	if !strings.Contains(state, sha256Hex(writer.Value)) {
 		t.Errorf("the state file does not hold the writer's digest")
 	}
 }
@@ -1099,29 +1098,11 @@ func TestTokenWorkersDeploy(t *testing.T) {
 	scriptsOnly := m.tkCreate(t, base, tkBody("scripts", tkPolicy("allow", tkAccount(account), pgWorkersScriptsWrite))).Value
 	readOnly := m.tkCreate(t, base, tkBody("read", tkPolicy("allow", tkAccount(account), pgWorkersScriptsRead, pgSecretsStoreRead))).Value
 
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
 	meta := fmt.Sprintf(`{"main_module":"index.js","compatibility_date":"2025-01-01","bindings":[`+
 		`{"type":"secrets_store_secret","name":"API_KEY","store_id":"%s","secret_name":"stripe_key"}]}`, storeID)
-	for _, p := range []struct{ name, filename, contentType, body string }{
-		{"metadata", "", "application/json", meta},
-		{"index.js", "index.js", "application/javascript+module", "export default { fetch() { return new Response('ok') } }"},
-	} {
-		h := textproto.MIMEHeader{}
-		disposition := fmt.Sprintf("form-data; name=%q", p.name)
-		if p.filename != "" {
-			disposition += fmt.Sprintf("; filename=%q", p.filename)
-		}
-		h.Set("Content-Disposition", disposition)
-		h.Set("Content-Type", p.contentType)
-		pw, _ := w.CreatePart(h)
-		_, _ = pw.Write([]byte(p.body))
-	}
-	_ = w.Close()
 	upload := func(token string) response {
-		header := tkBearer(token)
-		header.Set("Content-Type", w.FormDataContentType())
-		return m.send(http.MethodPut, apiPrefix+base+"/workers/scripts/deploy-story", buf.String(), header)
+		return m.sendMultipart(http.MethodPut, workerURL("/scripts/deploy-story"), tkBearer(token),
+			metadataPart(t, meta), modulePart("index.js", workerCode))
 	}
 	upload(scriptsOnly).wantError(t, 400, 10021,
 		"failed to fetch secrets store binding due to authorization error - check deploy permissions and secret scopes")

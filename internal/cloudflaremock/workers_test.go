@@ -264,10 +264,7 @@ func TestWorkersWranglerDeploy(t *testing.T) {
 		t.Errorf("deployments %+v", deployments)
 	}
 
-	var log []LoggedRequest
-	if err := json.Unmarshal([]byte(m.control(http.MethodGet, "/__mock/requests")), &log); err != nil {
-		t.Fatal(err)
-	}
+	log := m.requests()
 	found := false
 	for _, l := range log {
 		found = found || (l.Method == http.MethodPut && l.Query == "excludeScript=true&bindings_inherit=strict" && l.Status == 200)

@@ -105,10 +105,12 @@ func isStoreNotFound(err error) bool {
 
 // addStoreNotFound reports a store id that names no store of the account, on the attribute at.
 func addStoreNotFound(diags *diag.Diagnostics, at path.Path, accountID, storeID string) {
-	diags.AddAttributeError(at, "No such Secrets Store", storeNotFoundDetail(accountID, storeID))
+	diags.AddAttributeError(at, "No such Secrets Store", storeNotFound(accountID, storeID))
 }
 
-func storeNotFoundDetail(accountID, storeID string) string {
-	return fmt.Sprintf("Store %s does not exist on account %s. Use the id of the account's store: cfsecrets_store.<name>.id, or "+
-		"the cfsecrets_store data source, which finds it by name.", storeID, accountID)
+// storeNotFound says that a store id names no store of the account, and where its id is.
+func storeNotFound(accountID, storeID string) string {
+	return fmt.Sprintf("Store %s does not exist on account %s. Use the id of the account's store: cfsecrets_store.<name>.id, "+
+		"or the cfsecrets_store data source, which finds it by name (`wrangler secrets-store store list --remote` shows it too).",
+		storeID, accountID)
 }

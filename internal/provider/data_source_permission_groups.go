@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 
+	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cfclient"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -37,7 +38,7 @@ func (d *permissionGroupsDataSource) Schema(_ context.Context, _ datasource.Sche
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The permission groups API tokens on the account can hold, for building tokens other than the " +
 			"deploy token, and for finding the exact name to put in `extra_permissions`, which takes groups whose scopes include `" +
-			accountScope + "` (filter with `scope`).",
+			cfclient.AccountScope + "` (filter with `scope`).",
 		Attributes: map[string]schema.Attribute{
 			"account_id": dataSourceAccountIDAttribute(),
 			"name": schema.StringAttribute{

@@ -114,7 +114,7 @@ func (d *secretsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, secretCall("list the secrets of store "+config.StoreID.ValueString(), accountID, config.StoreID.ValueString(), secretsStoreRead), err)
+		addAPIError(&resp.Diagnostics, secretCall("list the secrets of store "+config.StoreID.ValueString(), accountID, secretsStoreRead), err)
 		return
 	}
 	config.Secrets = make([]secretListItem, 0, len(secrets))

@@ -83,7 +83,7 @@ func (d *storeDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	}
 	stores, err := d.data.client.ListStores(ctx, accountID)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, secretCall("list the account's Secrets Stores", accountID, "", secretsStoreRead), err)
+		addAPIError(&resp.Diagnostics, secretCall("list the account's Secrets Stores", accountID, secretsStoreRead), err)
 		return
 	}
 	store, problem := pickStore(stores, config.ID.ValueString(), config.Name.ValueString())

@@ -19,10 +19,6 @@ const (
 
 var deployPermissionNames = []string{permSecretsStoreRead, permWorkersScriptsWrite}
 
-// accountScope is the scope of permission groups that apply to an account. A deploy token's one
-// policy covers exactly one account, so it may hold only groups with this scope.
-const accountScope = "com.cloudflare.api.account"
-
 // Permission-group names are not unique: Cloudflare has groups of the same name at account and
 // at zone scope ("Logs Write", cloudflare/terraform-provider-cloudflare#1650). A name therefore
 // means the account-scoped group of that name; a group is shown by its name only when it is the
@@ -53,7 +49,11 @@ func (c *permissionCatalog) groups(ctx context.Context, client *cfclient.Client,
 	return groups, nil
 }
 
-func accountScoped(g cfclient.PermissionGroup) bool { return slices.Contains(g.Scopes, accountScope) }
+// accountScoped tells whether a group applies to an account: a deploy token's one policy covers
+// exactly one account, so it may hold only such groups.
+func accountScoped(g cfclient.PermissionGroup) bool {
+	return slices.Contains(g.Scopes, cfclient.AccountScope)
+}
 
 // resolve maps names to the ids of the account-scoped groups of those names, in the order given.
 // Each name with no account-scoped group is one unknownPermission that says what it is and lists
@@ -138,7 +138,7 @@ func unknownPermissionError(name string, groups []cfclient.PermissionGroup) *unk
 			near = append(near, fmt.Sprintf("%q", g.Name))
 		}
 	}
-	hint := "The cfsecrets_permission_groups data source lists them all (scope = \"" + accountScope + "\")."
+	hint := "The cfsecrets_permission_groups data source lists them all (scope = \"" + cfclient.AccountScope + "\")."
 	if len(near) > 0 {
 		hint = "Did you mean one of: " + strings.Join(near, ", ") + "?"
 	}

@@ -63,7 +63,7 @@ var deployTokenSharedArguments = map[string]deployTokenArgument{
 	},
 	"extra_permissions": {
 		description: "Names of further permission groups to grant, as the API names them (e.g. `Workers KV Storage Write`), " +
-			"resolved through the API among the groups that apply to an account (scope `" + accountScope + "`): where Cloudflare " +
+			"resolved through the API among the groups that apply to an account (scope `" + cfclient.AccountScope + "`): where Cloudflare " +
 			"has a group of the same name at zone scope (e.g. `Logs Write`), the account one is granted, and a zone-only group " +
 			"(e.g. `DNS Write`) is refused at plan time. Leave out for the least-privilege deploy token.",
 		set:        true,

@@ -37,18 +37,15 @@ var (
 )
 
 // apiCall is what a failed Cloudflare call was for: the action in words ("create secret
-// stripe_key"), the account it acted on, the store it addressed (if any), and the permission the
-// provider's token needs for it.
+// stripe_key"), the account it acted on, and the permission the provider's token needs for it.
 type apiCall struct {
 	action     string
 	accountID  string
-	storeID    string
 	permission permission
 }
 
 // addAPIError reports a failed Cloudflare call as what happened: not reached, no answer, a
-// refused token, a missing permission, a store that does not exist, rate limited, Cloudflare's own
-// failure, or a refusal.
+// refused token, a missing permission, rate limited, Cloudflare's own failure, or a refusal.
 // Cloudflare's text (from cfclient) never holds a request body, secret value or token.
 func addAPIError(diags *diag.Diagnostics, call apiCall, err error) {
 	summary := "Could not " + call.action
@@ -68,11 +65,9 @@ func addAPIError(diags *diag.Diagnostics, call apiCall, err error) {
 	case errors.As(err, &transportErr):
 		diags.AddError(summary+": no answer from Cloudflare",
 			fmt.Sprintf("The request reached Cloudflare, but %s. Requests that are safe to repeat were retried (max_retries); "+
-				"this one may or may not have been carried out. Run terraform plan to see where things stand, then apply again.", transportErr.Error()))
+				"this one may or may not have been carried out. Plan again to see where things stand, then apply.", transportErr.Error()))
 	case !isAPIError:
 		diags.AddError(summary, err.Error())
-	case call.storeID != "" && isStoreNotFound(err):
-		diags.AddError(summary+": no such Secrets Store", storeNotFoundDetail(call.accountID, call.storeID))
 	case apiErr.Status == http.StatusUnauthorized:
 		diags.AddError(summary+": Cloudflare refused the provider's API token",
 			fmt.Sprintf("%s. The token is unknown, revoked, disabled, expired or not valid yet. Check api_token (or the %s "+
@@ -89,7 +84,7 @@ func addAPIError(diags *diag.Diagnostics, call apiCall, err error) {
 	case apiErr.Status >= http.StatusInternalServerError:
 		diags.AddError(summary+": Cloudflare failed",
 			fmt.Sprintf("%s: a failure on Cloudflare's side, after the retries max_retries allows where retrying is safe. "+
-				"A change may or may not have been carried out: run terraform plan to see, and apply again later "+
+				"A change may or may not have been carried out: plan again to see, and apply later "+
 				"(https://www.cloudflarestatus.com shows incidents).", err.Error()))
 	default:
 		diags.AddError(summary, "Cloudflare refused the request: "+err.Error())

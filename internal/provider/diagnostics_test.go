@@ -107,17 +107,6 @@ resource "cfsecrets_secret" "s" {
 `,
 		"secrets data source":      `data "cfsecrets_secrets" "s" { store_id = "` + missing + `" }`,
 		"secret_usage data source": `data "cfsecrets_secret_usage" "s" { store_id = "` + missing + `" }`,
-		"secret import": `
-import {
-  to = cfsecrets_secret.s
-  id = "` + mock.AccountID + "/" + missing + `/stripe_key"
-}
-resource "cfsecrets_secret" "s" {
-  store_id = "` + missing + `"
-  name     = "stripe_key"
-  scopes   = ["workers"]
-}
-`,
 	}
 	for name, config := range configs {
 		t.Run(name, func(t *testing.T) {
@@ -126,37 +115,6 @@ resource "cfsecrets_secret" "s" {
 			}))
 		})
 	}
-	t.Run("secret list", func(t *testing.T) {
-		step := queryStep(mock, `
-list "cfsecrets_secret" "s" {
-  provider = cfsecrets
-  config {
-    store_id = "`+missing+`"
-  }
-}
-`)
-		step.ExpectError = said
-		resource.ParallelTest(t, versionedCase(queryCLI, step))
-	})
-}
-
-// An import that finds nothing says what was looked for, not Cloudflare's bare refusal.
-func TestAccDeployToken_importOfATokenThatDoesNotExistSaysSo(t *testing.T) {
-	mock := cfsecretstest.StartMock(t, cloudflaremock.Config{})
-	const missing = "00000000000000000000000000000000"
-	resource.ParallelTest(t, acceptanceCase(resource.TestStep{
-		Config: mock.ProviderBlock() + `
-import {
-  to = cfsecrets_deploy_token.ci
-  id = "` + mock.AccountID + "/" + missing + `"
-}
-resource "cfsecrets_deploy_token" "ci" {
-  name = "ci"
-}
-`,
-		PlanOnly:    true,
-		ExpectError: errorSaying("Account " + mock.AccountID + " has no API token with id " + missing),
-	}))
 }
 
 // A deploy token is made with Account API Tokens Write: a provider token that cannot even read the

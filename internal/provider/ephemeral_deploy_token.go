@@ -50,7 +50,7 @@ func (e *ephemeralDeployToken) Schema(_ context.Context, _ ephemeral.SchemaReque
 		MarkdownDescription: "A short-lived least-privilege deploy token (Workers Scripts Edit + Account Secrets Store Read on one " +
 			"account) for one Terraform run: created when the run needs it, deleted when the run ends, and expiring after `ttl` " +
 			"even if the run is killed. Its value never reaches state or plan; hand it to write-only arguments or provider blocks. " +
-			"Its arguments mean what they mean on the `cfsecrets_deploy_token` resource. Needs Terraform 1.10 or later.",
+			"Its arguments mean what they mean on the `cfsecrets_deploy_token` resource. Needs Terraform 1.10 or OpenTofu 1.11 or later.",
 		Attributes: withEphemeralDeployTokenArguments(map[string]schema.Attribute{
 			"account_id": schema.StringAttribute{
 				MarkdownDescription: "Cloudflare account id. Defaults to the provider's `account_id`.",

@@ -165,22 +165,22 @@ func setIdentity(ctx context.Context, target *tfsdk.ResourceIdentity, identity a
 
 // importedIdentity is what an import names: the string id of `terraform import` or of an import
 // block's `id`, parsed by fromID, else the import block's `identity` (Terraform 1.12 and later).
-// An identity without account_id takes the provider's.
+// An identity without account_id takes the provider's; either way the account id must be one.
 func importedIdentity[T any, PT interface {
 	*T
 	account() *types.String
 }](ctx context.Context, req resource.ImportStateRequest, data *providerData, diags *diag.Diagnostics, fromID func(id string) (T, error)) (T, bool) {
 	var identity T
+	summary := "Invalid import identity"
 	if req.ID != "" || req.Identity == nil || req.Identity.Raw.IsNull() {
+		summary = "Invalid import id"
 		parsed, err := fromID(req.ID)
 		if err != nil {
-			diags.AddError("Invalid import id", err.Error())
+			diags.AddError(summary, err.Error())
 			return identity, false
 		}
-		return parsed, true
-	}
-	diags.Append(req.Identity.Get(ctx, &identity)...)
-	if diags.HasError() {
+		identity = parsed
+	} else if diags.Append(req.Identity.Get(ctx, &identity)...); diags.HasError() {
 		return identity, false
 	}
 	account := PT(&identity).account()
@@ -194,9 +194,17 @@ func importedIdentity[T any, PT interface {
 		*account = types.StringValue(data.accountID)
 	}
 	if !accountIDPattern.MatchString(account.ValueString()) {
-		diags.AddError("Invalid import identity",
-			fmt.Sprintf("account_id %q is not a Cloudflare account id (32 lowercase hex characters).", account.ValueString()))
+		diags.AddError(summary,
+			fmt.Sprintf("account_id %q is not a Cloudflare account id (32 lowercase hex characters, as in the dashboard's "+
+				"address: dash.cloudflare.com/<account_id>).", account.ValueString()))
 		return identity, false
 	}
 	return identity, true
+}
+
+// addCannotImport reports an import that names nothing this provider can adopt; detail says what
+// is there instead and how to find the right name. Terraform's own message for an import that
+// finds nothing ("Cannot import non-existent remote object") can say neither.
+func addCannotImport(diags *diag.Diagnostics, kind, detail string) {
+	diags.AddError("Cannot import "+kind, detail)
 }

@@ -135,7 +135,7 @@ func TestAccIdentity_importIdentityMistakesAreExplained(t *testing.T) {
 		name, identity string
 		want           []string
 	}{
-		{"neither name nor id", `{ store_id = "` + account.storeID + `" }`, []string{"names no secret", "give its name, its id, or both"}},
+		{"neither name nor id", `{ store_id = "` + account.storeID + `" }`, []string{"names no secret", "Give its name, its id, or both"}},
 		{"name and id of two secrets", `{ store_id = "` + account.storeID + `", name = "stripe_key", id = "` + account.secrets["openai_key"].ID + `" }`,
 			[]string{`names secret "stripe_key"`, `that id is secret "openai_key"`}},
 		{"unknown name", `{ store_id = "` + account.storeID + `", name = "no_such_key" }`, []string{`no secret with id or name "no_such_key"`}},
@@ -155,6 +155,65 @@ resource "cfsecrets_secret" "imported" {
   scopes   = ["workers"]
 }
 `,
+				PlanOnly:    true,
+				ExpectError: errorSaying(tc.want...),
+			}))
+		})
+	}
+}
+
+// An import that names nothing, or something this provider does not manage, says what it found
+// and how to find the right name, for every resource: import blocks with a string id, which every
+// CLI has.
+func TestAccImport_mistakesSayWhatToDo(t *testing.T) {
+	mock := cfsecretstest.StartMock(t, cloudflaremock.Config{})
+	account := seedExistingAccount(t, mock)
+	const unknown = "00000000000000000000000000000000"
+	const elsewhere = "ffffffffffffffffffffffffffffffff" // an account the provider's token cannot reach
+	store := mock.AccountID + "/" + account.storeID
+	secretBlock := `resource "cfsecrets_secret" "x" {
+  store_id = "` + account.storeID + `"
+  name     = "stripe_key"
+  scopes   = ["workers"]
+}`
+	bindingBlock := `resource "cfsecrets_worker_binding" "x" {
+  script_name = "checkout"
+  name        = "STRIPE_KEY"
+  store_id    = "` + account.storeID + `"
+  secret_name = "stripe_key"
+}`
+	cases := []struct {
+		name, to, id, block string
+		want                []string
+	}{
+		{"store that does not exist", "cfsecrets_store.x", mock.AccountID + "/" + unknown, `resource "cfsecrets_store" "x" {}`,
+			[]string{"Cannot import Secrets Store", "Store " + unknown + " does not exist on account " + mock.AccountID, "cfsecrets_store data source"}},
+		{"secret of a store that does not exist", "cfsecrets_secret.x", mock.AccountID + "/" + unknown + "/stripe_key", secretBlock,
+			[]string{"Cannot import secret", "Store " + unknown + " does not exist on account " + mock.AccountID, "cfsecrets_store data source"}},
+		{"secret that does not exist", "cfsecrets_secret.x", store + "/no_such_key", secretBlock,
+			[]string{"Cannot import secret", `has no secret with id or name "no_such_key"`, "cfsecrets_secret list resource", "cfsecrets_secrets data source"}},
+		{"secret of an account out of reach", "cfsecrets_secret.x", elsewhere + "/" + account.storeID + "/stripe_key", secretBlock,
+			[]string{"lacks a permission", "on account " + elsewhere, "Give it Account Secrets Store Read"}},
+		{"malformed account", "cfsecrets_secret.x", "acme/" + account.storeID + "/stripe_key", secretBlock,
+			[]string{"Invalid import id", `account_id "acme" is not a Cloudflare account id`}},
+		{"binding of a Worker that does not exist", "cfsecrets_worker_binding.x", mock.AccountID + "/missing/STRIPE_KEY", bindingBlock,
+			[]string{"Cannot import Worker binding", `has no Worker named "missing"`}},
+		{"binding that does not exist", "cfsecrets_worker_binding.x", mock.AccountID + "/checkout/NO_SUCH", bindingBlock,
+			[]string{"Cannot import Worker binding", `Worker "checkout" has no binding named "NO_SUCH"`, "OPENAI_KEY, STRIPE_KEY"}},
+		{"binding of another type", "cfsecrets_worker_binding.x", mock.AccountID + "/checkout/MODE", bindingBlock,
+			[]string{"Cannot import Worker binding", `"MODE" of Worker "checkout" is a plain_text binding`, "Secrets Store bindings"}},
+		{"token that does not exist", "cfsecrets_deploy_token.x", mock.AccountID + "/" + unknown, `resource "cfsecrets_deploy_token" "x" { name = "ci deploy" }`,
+			[]string{"Cannot import deploy token", "has no API token with id " + unknown, "cfsecrets_deploy_token list resource", "My Profile"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.ParallelTest(t, acceptanceCase(resource.TestStep{
+				Config: mock.ProviderBlock() + `
+import {
+  to = ` + tc.to + `
+  id = "` + tc.id + `"
+}
+` + tc.block,
 				PlanOnly:    true,
 				ExpectError: errorSaying(tc.want...),
 			}))

@@ -3,7 +3,6 @@ package provider_test
 import (
 	"encoding/json"
 	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -47,27 +46,14 @@ list "cfsecrets_deploy_token" "ci" {
 // createTokenByAPI posts a token with the given policies (JSON) to the mock, as the dashboard would.
 func createTokenByAPI(t *testing.T, mock *cfsecretstest.Mock, name, policies string) string {
 	t.Helper()
-	body := `{"name":"` + name + `","policies":` + policies + `}`
-	req, err := http.NewRequest(http.MethodPost, mock.BaseURL+"/accounts/"+mock.AccountID+"/tokens", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
+	var created struct {
+		ID string `json:"id"`
 	}
-	req.Header.Set("Authorization", "Bearer "+mock.Token)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	result := callAPI(t, mock, http.MethodPost, "/tokens", json.RawMessage(`{"name":"`+name+`","policies":`+policies+`}`))
+	if err := json.Unmarshal(result, &created); err != nil {
+		t.Fatalf("creating token %q: %v", name, err)
 	}
-	defer func() { _ = res.Body.Close() }()
-	var answer struct {
-		Result struct {
-			ID string `json:"id"`
-		} `json:"result"`
-	}
-	if err := json.NewDecoder(res.Body).Decode(&answer); err != nil || res.StatusCode != http.StatusOK {
-		t.Fatalf("creating token %q: HTTP %d %v", name, res.StatusCode, err)
-	}
-	return answer.Result.ID
+	return created.ID
 }
 
 func TestAccListDeployToken_whatIsADeployToken(t *testing.T) {

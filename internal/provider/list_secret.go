@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -85,8 +86,12 @@ func (r *secretListResource) List(ctx context.Context, req list.ListRequest, str
 	} else {
 		secrets, err = r.data.client.ListSecrets(ctx, accountID, storeID, filter)
 	}
-	if err != nil {
-		addAPIError(&diags, secretCall("list the secrets of store "+storeID, accountID, storeID, secretsStoreRead), err)
+	if isStoreNotFound(err) {
+		addStoreNotFound(&diags, path.Root("store_id"), accountID, storeID)
+	} else if err != nil {
+		addAPIError(&diags, secretCall("list the secrets of store "+storeID, accountID, secretsStoreRead), err)
+	}
+	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}

@@ -115,3 +115,18 @@ list "cfsecrets_secret" "all" {
 		t.Errorf("listing 150 secrets cost these Secrets Store requests, want 2 pages of %s:\n%s", listPath, strings.Join(listings, "\n"))
 	}
 }
+
+func TestAccListSecret_aStoreThatDoesNotExistIsExplained(t *testing.T) {
+	mock := cfsecretstest.StartMock(t, cloudflaremock.Config{})
+	const unknown = "00000000000000000000000000000000"
+	step := queryStep(mock, `
+list "cfsecrets_secret" "nothing" {
+  provider = cfsecrets
+  config {
+    store_id = "`+unknown+`"
+  }
+}
+`)
+	step.ExpectError = errorSaying("No such Secrets Store", "Store "+unknown+" does not exist on account "+mock.AccountID, "cfsecrets_store data source")
+	resource.ParallelTest(t, versionedCase(queryCLI, step))
+}

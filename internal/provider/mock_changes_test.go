@@ -27,9 +27,9 @@ func seedSecrets(t *testing.T, mock *cfsecretstest.Mock, storeID string, names .
 	}
 }
 
-// callAPI sends one request to the mock's Cloudflare API as the admin, and fails the test unless
-// it succeeds.
-func callAPI(t *testing.T, mock *cfsecretstest.Mock, method, path string, body any) {
+// callAPI sends one request to the mock's Cloudflare API as the admin, fails the test unless it
+// succeeds, and returns the answer's result.
+func callAPI(t *testing.T, mock *cfsecretstest.Mock, method, path string, body any) json.RawMessage {
 	t.Helper()
 	var reader *bytes.Reader
 	if body != nil {
@@ -52,11 +52,15 @@ func callAPI(t *testing.T, mock *cfsecretstest.Mock, method, path string, body a
 		t.Fatalf("%s %s: %v", method, path, err)
 	}
 	defer func() { _ = res.Body.Close() }()
-	if res.StatusCode != http.StatusOK {
-		var answer bytes.Buffer
-		_, _ = answer.ReadFrom(res.Body)
+	var answer bytes.Buffer
+	_, _ = answer.ReadFrom(res.Body)
+	var envelope struct {
+		Result json.RawMessage `json:"result"`
+	}
+	if err := json.Unmarshal(answer.Bytes(), &envelope); err != nil || res.StatusCode != http.StatusOK {
 		t.Fatalf("%s %s: HTTP %d %s", method, path, res.StatusCode, answer.String())
 	}
+	return envelope.Result
 }
 
 // tokenBody is a token as the dashboard's edit form sends it back: every field, changed by edit.

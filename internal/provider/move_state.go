@@ -112,16 +112,34 @@ func (r *deployTokenResource) MoveState(context.Context) []resource.StateMover {
 			resp.Diagnostics.AddError("A cloudflare_api_token cannot become a cfsecrets_deploy_token",
 				"cloudflare_api_token manages a user API token (/user/tokens), owned by a Cloudflare user; cfsecrets_deploy_token "+
 					"manages account-owned tokens (/accounts/<account_id>/tokens), so it could never read that token back and would "+
-					"plan a new one. Replace it instead: remove this moved block, add a cfsecrets_deploy_token and apply, give CI the "+
-					"new value, then delete the cloudflare_api_token block and apply again, which deletes the user token.")
+					"plan a new one. Replace it instead, so that CI always has a token: remove this moved block and put the "+
+					"cloudflare_api_token block back as it was (without it, the next apply deletes the user token), add a "+
+					"cfsecrets_deploy_token and apply, give CI the new value, then delete the cloudflare_api_token block and apply "+
+					"again, which deletes the user token.")
 		case fromCloudflare(req, "cloudflare_account_token"):
 			resp.Diagnostics.AddError("Adopt an account token by import, not by moved",
 				"Replace this moved block with a removed block that keeps the token and an import block that adopts it:\n\n"+
 					"removed {\n  from = "+req.SourceTypeName+".<name>\n  lifecycle {\n    destroy = false\n  }\n}\n\n"+
-					"import {\n  to = cfsecrets_deploy_token.<name>\n  id = \"<account_id>/<token_id>\"\n}\n\n"+
-					"The plan then shows the token's policy narrowed to the deploy pair (plus extra_permissions) in place.")
+					"import {\n  to = cfsecrets_deploy_token.<name>\n  id = \""+accountTokenImportID(req)+"\"\n}\n\n"+
+					"The plan then imports the token with its id and value, and shows its policy narrowed to the deploy pair "+
+					"(plus extra_permissions) in place if it had more.")
 		}
 	}}}
+}
+
+// accountTokenImportID is the import id of the cloudflare_account_token a move names, read from
+// its state whatever its schema version (only account_id and id, both 32 hex characters; its value
+// is never decoded), or the form of the id when the state does not have them.
+func accountTokenImportID(req resource.MoveStateRequest) string {
+	var source struct {
+		ID        string `json:"id"`
+		AccountID string `json:"account_id"`
+	}
+	if req.SourceRawState == nil || json.Unmarshal(req.SourceRawState.JSON, &source) != nil ||
+		!accountIDPattern.MatchString(source.AccountID) || !accountIDPattern.MatchString(source.ID) {
+		return "<account_id>/<token_id>"
+	}
+	return source.AccountID + "/" + source.ID
 }
 
 // decodeCloudflareState reads the source state of a move, after checking it has the one schema

@@ -79,13 +79,20 @@ func TestMoveState_fromCloudflaresProvider(t *testing.T) {
 		},
 		{
 			name: "user token", sourceType: "cloudflare_api_token", target: "cfsecrets_deploy_token", version: 501,
-			json:      `{"id":"0f1e2d3c4b5a69788796a5b4c3d2e1f0","name":"ci","value":"` + plaintextValue + `"}`,
-			wantError: []string{"user API token (/user/tokens)", "account-owned tokens", "add a cfsecrets_deploy_token"},
+			json: `{"id":"0f1e2d3c4b5a69788796a5b4c3d2e1f0","name":"ci","value":"` + plaintextValue + `"}`,
+			wantError: []string{"user API token (/user/tokens)", "account-owned tokens", "put the cloudflare_api_token block back",
+				"the next apply deletes the user token", "add a cfsecrets_deploy_token"},
 		},
 		{
-			name: "account token", sourceType: "cloudflare_account_token", target: "cfsecrets_deploy_token", version: 500,
-			json:      `{"id":"0f1e2d3c4b5a69788796a5b4c3d2e1f0","account_id":"` + movedAccount + `","name":"ci"}`,
-			wantError: []string{"removed {", "destroy = false", "import {", "cfsecrets_deploy_token.<name>"},
+			name: "account token", sourceType: "cloudflare_account_token", target: "cfsecrets_deploy_token", version: 501,
+			json: `{"id":"0f1e2d3c4b5a69788796a5b4c3d2e1f0","account_id":"` + movedAccount + `","name":"ci","value":"` + plaintextValue + `"}`,
+			wantError: []string{"removed {", "destroy = false", "import {", "cfsecrets_deploy_token.<name>",
+				`id = "` + movedAccount + `/0f1e2d3c4b5a69788796a5b4c3d2e1f0"`},
+		},
+		{
+			name: "account token without its ids", sourceType: "cloudflare_account_token", target: "cfsecrets_deploy_token", version: 501,
+			json:      `{"name":"ci","value":"` + plaintextValue + `"}`,
+			wantError: []string{"import {", `id = "<account_id>/<token_id>"`},
 		},
 		{
 			name: "a secret into a store", sourceType: "cloudflare_secrets_store_secret", target: "cfsecrets_store", version: 500, json: cloudflareSecretJSON,

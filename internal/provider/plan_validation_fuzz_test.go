@@ -15,7 +15,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -23,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cfclient"
 	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cloudflaremock"
 )
 
@@ -220,12 +220,6 @@ type fuzzTokenAnswer struct {
 	} `json:"condition"`
 }
 
-func fuzzSameInstant(sent, stored string) bool {
-	a, errA := time.Parse(time.RFC3339, sent)
-	b, errB := time.Parse(time.RFC3339, stored)
-	return errA == nil && errB == nil && a.Equal(b)
-}
-
 func fuzzOnlyElement(t *testing.T, values []string) string {
 	t.Helper()
 	if len(values) != 1 {
@@ -332,11 +326,11 @@ func fuzzPlanArguments() map[string]fuzzPlanArgument {
 		"resource cfsecrets_deploy_token.expires_on": {
 			send:   createToken(func(body map[string]any, v string) { body["expires_on"] = v }),
 			stored: func(t *testing.T, answer string) string { return fuzzResult[fuzzTokenAnswer](t, answer).ExpiresOn },
-			same:   fuzzSameInstant},
+			same:   cfclient.SameInstant},
 		"resource cfsecrets_deploy_token.not_before": {
 			send:   createToken(func(body map[string]any, v string) { body["not_before"] = v }),
 			stored: func(t *testing.T, answer string) string { return fuzzResult[fuzzTokenAnswer](t, answer).NotBefore },
-			same:   fuzzSameInstant},
+			same:   cfclient.SameInstant},
 
 		"ephemeral resource cfsecrets_deploy_token.account_id":        notFuzzed(fuzzIDInPath),
 		"ephemeral resource cfsecrets_deploy_token.extra_permissions": notFuzzed(fuzzPermissions),

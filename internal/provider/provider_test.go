@@ -86,3 +86,16 @@ func errorSaying(phrases ...string) *regexp.Regexp {
 	}
 	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
 }
+
+// valuesNeverIn fails the test for every place (name: content) that holds one of the sentinel
+// values: how the tests prove a secret never reaches state, plan, logs or generated files.
+func valuesNeverIn(t *testing.T, places map[string]string, sentinels ...string) {
+	t.Helper()
+	for place, content := range places {
+		for _, sentinel := range sentinels {
+			if strings.Contains(content, sentinel) {
+				t.Errorf("a secret value appears in the %s", place)
+			}
+		}
+	}
+}

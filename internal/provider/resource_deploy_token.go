@@ -325,16 +325,19 @@ func (r *deployTokenResource) ImportState(ctx context.Context, req resource.Impo
 		return
 	}
 	accountID := identity.AccountID.ValueString()
-	token, err := r.data.client.GetAccountToken(ctx, accountID, identity.ID.ValueString())
-	if cfclient.IsNotFound(err) {
-		resp.Diagnostics.AddError("No such API token",
-			fmt.Sprintf("Account %s has no API token with id %s. The dashboard's API Tokens page shows each token's id, and "+
-				"`terraform query` with a list \"cfsecrets_deploy_token\" block (Terraform 1.14 or later) writes the import blocks "+
-				"of the account's deploy tokens.", accountID, identity.ID.ValueString()))
-		return
+	tokenID := identity.ID.ValueString()
+	token, err := r.data.client.GetAccountToken(ctx, accountID, tokenID)
+	switch {
+	case cfclient.IsNotFound(err):
+		addCannotImport(&resp.Diagnostics, "deploy token", fmt.Sprintf("Account %s has no API token with id %s. The "+
+			"cfsecrets_deploy_token list resource (terraform query, Terraform 1.14 or later) lists the account's deploy tokens, "+
+			"and the dashboard every account token, under Manage Account > Account API Tokens. A token under My Profile > API "+
+			"Tokens is a user token, which belongs to a person and which this provider does not manage: replace it with a "+
+			"cfsecrets_deploy_token (guide \"Moving from the official Cloudflare provider\").", accountID, tokenID))
+	case err != nil:
+		addAPIError(&resp.Diagnostics, apiCall{action: "import deploy token " + tokenID, accountID: accountID, permission: apiTokensRead}, err)
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, apiCall{action: "import deploy token " + identity.ID.ValueString(), accountID: accountID, permission: apiTokensRead}, err)
 		return
 	}
 	model := adoptedDeployToken(ctx, r.data, accountID, token, &resp.Diagnostics)
@@ -438,9 +441,7 @@ func sameInstantOrNew(known types.String, returned string) types.String {
 	if returned == "" {
 		return types.StringNull()
 	}
-	a, errA := time.Parse(time.RFC3339, known.ValueString())
-	b, errB := time.Parse(time.RFC3339, returned)
-	if errA == nil && errB == nil && a.Equal(b) {
+	if cfclient.SameInstant(known.ValueString(), returned) {
 		return known
 	}
 	return types.StringValue(returned)

@@ -226,11 +226,11 @@ func TestAccDeployToken_badInputIsExplained(t *testing.T) {
 
 func secretIDByName(t *testing.T, mock *cfsecretstest.Mock, storeID, name string) string {
 	t.Helper()
-	secrets, err := mock.Client().ListSecrets(context.Background(), mock.AccountID, storeID, cfclient.SecretFilter{Search: name})
-	if err != nil || len(secrets) == 0 {
-		t.Fatalf("finding secret %s: %v", name, err)
+	secret, found, err := mock.Client().SecretByName(context.Background(), mock.AccountID, storeID, name)
+	if err != nil || !found {
+		t.Fatalf("finding secret %s: found %v, %v", name, found, err)
 	}
-	return secrets[0].ID
+	return secret.ID
 }
 
 func isStatus(err error, status int) bool {

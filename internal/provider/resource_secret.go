@@ -62,7 +62,7 @@ func (r *secretResource) Metadata(_ context.Context, req resource.MetadataReques
 func (r *secretResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A secret in a Cloudflare Secrets Store. Its value is **write-only**: Terraform sends it to " +
-			"Cloudflare and never stores it in state or shows it in a plan (Terraform 1.11 or later). " +
+			"Cloudflare and never stores it in state or shows it in a plan (Terraform or OpenTofu 1.11 or later). " +
 			"A scheduled `terraform plan` detects a secret changed outside Terraform (its `modified` time moved) " +
 			"and the next apply writes the configured value back.",
 		Attributes: map[string]schema.Attribute{
@@ -337,7 +337,7 @@ func (r *secretResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, secretCall("read secret "+state.Name.ValueString(), state.AccountID.ValueString(), state.StoreID.ValueString(), secretsStoreRead), err)
+		addAPIError(&resp.Diagnostics, secretCall("read secret "+state.Name.ValueString(), state.AccountID.ValueString(), secretsStoreRead), err)
 		return
 	}
 	if known := state.Modified.ValueString(); known != "" && known != secret.Modified {
@@ -396,7 +396,7 @@ func (r *secretResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 	if err := r.data.client.DeleteSecret(ctx, state.AccountID.ValueString(), state.StoreID.ValueString(), state.ID.ValueString()); err != nil {
-		addAPIError(&resp.Diagnostics, secretCall("delete secret "+state.Name.ValueString(), state.AccountID.ValueString(), state.StoreID.ValueString(), secretsStoreEdit), err)
+		addAPIError(&resp.Diagnostics, secretCall("delete secret "+state.Name.ValueString(), state.AccountID.ValueString(), secretsStoreEdit), err)
 	}
 }
 
@@ -407,10 +407,8 @@ func (r *secretResource) ImportState(ctx context.Context, req resource.ImportSta
 	if !ok {
 		return
 	}
-	secret, err := r.findSecret(ctx, identity)
-	if err != nil {
-		storeID := identity.StoreID.ValueString()
-		addAPIError(&resp.Diagnostics, secretCall("import a secret of store "+storeID, identity.AccountID.ValueString(), storeID, secretsStoreRead), err)
+	secret, ok := r.findSecret(ctx, identity, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	// Read runs next; with `modified` already known it sees no change, which is right:
@@ -422,29 +420,42 @@ func (r *secretResource) ImportState(ctx context.Context, req resource.ImportSta
 
 // findSecret finds the secret an import names: by id (which must then carry the name given, if
 // any), else by exact name. An id that is no secret of the store is tried as a name, since a
-// name may look like an id.
-func (r *secretResource) findSecret(ctx context.Context, identity secretIdentity) (cfclient.Secret, error) {
+// name may look like an id. When there is none it says why, and how to find the right one.
+func (r *secretResource) findSecret(ctx context.Context, identity secretIdentity, diags *diag.Diagnostics) (cfclient.Secret, bool) {
 	accountID, storeID := identity.AccountID.ValueString(), identity.StoreID.ValueString()
 	id, name := identity.ID.ValueString(), identity.Name.ValueString()
 	if id != "" {
 		secret, err := r.data.client.GetSecret(ctx, accountID, storeID, id)
 		switch {
 		case err == nil && name != "" && secret.Name != name:
-			return secret, fmt.Errorf("the identity names secret %q with id %s, but that id is secret %q in store %s", name, id, secret.Name, storeID)
+			addCannotImport(diags, "secret", fmt.Sprintf("The identity names secret %q with id %s, but that id is secret %q in "+
+				"store %s. Give the name and id of one secret, or only one of them.", name, id, secret.Name, storeID))
+			return secret, false
+		case err == nil:
+			return secret, true
 		case !cfclient.IsNotFound(err):
-			return secret, err
+			addAPIError(diags, secretCall("import secret "+id, accountID, secretsStoreRead), err)
+			return secret, false
 		case name == "":
 			name = id
 		}
 	}
 	if name == "" {
-		return cfclient.Secret{}, fmt.Errorf("the import identity names no secret of store %s: give its name, its id, or both", storeID)
+		addCannotImport(diags, "secret", fmt.Sprintf("The import identity names no secret of store %s. Give its name, its id, or both.", storeID))
+		return cfclient.Secret{}, false
 	}
 	secret, found, err := r.data.client.SecretByName(ctx, accountID, storeID, name)
-	if err == nil && !found {
-		err = fmt.Errorf("store %s of account %s has no secret with id or name %q", storeID, accountID, name)
+	switch {
+	case isStoreNotFound(err):
+		addCannotImport(diags, "secret", storeNotFound(accountID, storeID))
+	case err != nil:
+		addAPIError(diags, secretCall("import secret "+name, accountID, secretsStoreRead), err)
+	case !found:
+		addCannotImport(diags, "secret", fmt.Sprintf("Store %s of account %s has no secret with id or name %q. The "+
+			"cfsecrets_secret list resource (terraform query, Terraform 1.14 or later), the cfsecrets_secrets data source and "+
+			"`wrangler secrets-store secret list %s --remote` list the store's secrets.", storeID, accountID, name, storeID))
 	}
-	return secret, err
+	return secret, err == nil && found
 }
 
 // adoptedSecret is the state of a secret Terraform did not create, as import and `terraform
@@ -488,10 +499,10 @@ func (r *secretResource) explainWriteError(ctx context.Context, diags *diag.Diag
 		addStoreNotFound(diags, path.Root("store_id"), account, store)
 	case cfclient.IsNotFound(err):
 		diags.AddError("Secret not found",
-			fmt.Sprintf("Could not %s secret %q: Cloudflare says store %s of account %s has no such secret any more. Run "+
-				"terraform plan again: it will plan to create it.", action, name, store, account))
+			fmt.Sprintf("Could not %s secret %q: Cloudflare says store %s of account %s has no such secret any more. Plan "+
+				"again: the plan will create it.", action, name, store, account))
 	default:
-		addAPIError(diags, secretCall(action+" secret "+name, account, store, secretsStoreEdit), err)
+		addAPIError(diags, secretCall(action+" secret "+name, account, secretsStoreEdit), err)
 	}
 }
 
@@ -503,10 +514,9 @@ func secretExistsDetail(plan secretModel) string {
 		"Terraform by importing it:\n\nimport {\n  to = cfsecrets_secret.<name>\n  id = \"%s/%s/%s\"\n}", store, name, account, store, name)
 }
 
-// secretCall is a call on the account's Secrets Store, on store storeID ("" for the account's
-// stores).
-func secretCall(action, accountID, storeID string, needs permission) apiCall {
-	return apiCall{action: action, accountID: accountID, storeID: storeID, permission: needs}
+// secretCall is a call on the account's Secrets Store.
+func secretCall(action, accountID string, needs permission) apiCall {
+	return apiCall{action: action, accountID: accountID, permission: needs}
 }
 
 // remoteObject is the secret as the ownership checks name it.

@@ -62,8 +62,8 @@ func secretInMock(t *testing.T, mock *cfsecretstest.Mock, s *terraform.State) cf
 func mockHoldsValue(t *testing.T, mock *cfsecretstest.Mock, want string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		id := s.RootModule().Resources[secretAddress].Primary.Attributes["id"]
-		if got := mock.SecretSHA256(t, id); got != cfsecretstest.SHA256(want) {
-			return fmt.Errorf("the mock holds a value with SHA-256 %s, want the SHA-256 of %q", got, want)
+		if !mock.HoldsValue(t, id, want) {
+			return fmt.Errorf("the mock does not hold %q for secret %s", want, id)
 		}
 		return nil
 	}
@@ -340,17 +340,23 @@ func TestAccSecret_conflictsAndQuotaAreExplained(t *testing.T) {
 		}
 	}
 	seed()
+	// Each secret waits for the one before it, so the one that meets the quota is always the last.
 	secretsConfig := func(names ...string) string {
 		out := mock.ProviderBlock()
-		for _, n := range names {
+		for i, n := range names {
+			dependsOn := ""
+			if i > 0 {
+				dependsOn = "depends_on = [cfsecrets_secret." + names[i-1] + "]"
+			}
 			out += fmt.Sprintf(`
 resource "cfsecrets_secret" %[1]q {
   store_id = %[2]q
   name     = %[1]q
   value_wo = "not-a-real-secret"
   scopes   = ["workers"]
+  %[3]s
 }
-`, n, storeID)
+`, n, storeID, dependsOn)
 		}
 		return out
 	}

@@ -177,7 +177,7 @@ func (r *storeResource) Create(ctx context.Context, req resource.CreateRequest, 
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, secretCall("create the Secrets Store", accountID, "", secretsStoreEdit), err)
+		addAPIError(&resp.Diagnostics, secretCall("create the Secrets Store", accountID, secretsStoreEdit), err)
 		return
 	}
 	plan.fill(store)
@@ -229,7 +229,7 @@ func (r *storeResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, secretCall("read the Secrets Store", state.AccountID.ValueString(), state.ID.ValueString(), secretsStoreRead), err)
+		addAPIError(&resp.Diagnostics, secretCall("read the Secrets Store", state.AccountID.ValueString(), secretsStoreRead), err)
 		return
 	}
 	state.fill(store)
@@ -262,14 +262,25 @@ func (r *storeResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 		return
 	}
 	if err != nil && !cfclient.IsNotFound(err) {
-		addAPIError(&resp.Diagnostics, secretCall("delete the Secrets Store", state.AccountID.ValueString(), state.ID.ValueString(), secretsStoreEdit), err)
+		addAPIError(&resp.Diagnostics, secretCall("delete the Secrets Store", state.AccountID.ValueString(), secretsStoreEdit), err)
 	}
 }
 
-// ImportState accepts <account_id>/<store_id>, or an identity.
+// ImportState accepts <account_id>/<store_id>, or an identity, of a store that exists.
 func (r *storeResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	identity, ok := importedIdentity(ctx, req, r.data, &resp.Diagnostics, parseAccountObjectID("store_id"))
 	if !ok {
+		return
+	}
+	accountID, storeID := identity.AccountID.ValueString(), identity.ID.ValueString()
+	_, err := r.data.client.GetStore(ctx, accountID, storeID)
+	switch {
+	case cfclient.IsNotFound(err):
+		addCannotImport(&resp.Diagnostics, "Secrets Store", storeNotFound(accountID, storeID))
+	case err != nil:
+		addAPIError(&resp.Diagnostics, secretCall("import the Secrets Store", accountID, secretsStoreRead), err)
+	}
+	if err != nil {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("account_id"), identity.AccountID)...)

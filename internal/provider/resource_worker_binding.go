@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -319,10 +320,11 @@ func (r *workerBindingResource) Delete(ctx context.Context, req resource.DeleteR
 	}
 }
 
-// ImportState accepts <account_id>/<script_name>/<binding_name>, or an identity.
+// ImportState accepts <account_id>/<script_name>/<binding_name>, or an identity, of a Secrets
+// Store binding that exists. The Worker's bindings are the shared read the Read after it uses.
 func (r *workerBindingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	identity, ok := importedIdentity(ctx, req, r.data, &resp.Diagnostics, parseWorkerBindingImportID)
-	if !ok {
+	if !ok || !r.checkImportable(ctx, identity, &resp.Diagnostics) {
 		return
 	}
 	model := workerBindingModel{AccountID: identity.AccountID, ScriptName: identity.ScriptName, Name: identity.Name}
@@ -331,6 +333,39 @@ func (r *workerBindingResource) ImportState(ctx context.Context, req resource.Im
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), model.Name)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), model.importID())...)
 	setIdentity(ctx, resp.Identity, identity, &resp.Diagnostics)
+}
+
+// checkImportable reports whether the binding an import names exists and is a Secrets Store
+// binding, and when not, what the Worker has instead.
+func (r *workerBindingResource) checkImportable(ctx context.Context, identity workerBindingIdentity, diags *diag.Diagnostics) bool {
+	accountID, script, name := identity.AccountID.ValueString(), identity.ScriptName.ValueString(), identity.Name.ValueString()
+	bindings, err := r.data.client.ScriptBindings(ctx, accountID, script)
+	i := slices.IndexFunc(bindings, func(b cfclient.Binding) bool { return b.Name == name })
+	switch {
+	case cfclient.HasCode(err, cfclient.CodeScriptNotFound, ""):
+		addCannotImport(diags, "Worker binding", fmt.Sprintf("Account %s has no Worker named %q. Check the script name: the "+
+			"`name` in the Worker's wrangler.toml, as listed under Workers & Pages in the dashboard.", accountID, script))
+	case err != nil:
+		addAPIError(diags, apiCall{action: "read the bindings of Worker " + script, accountID: accountID, permission: workersScriptsRead}, err)
+	case i < 0:
+		var names []string
+		for _, b := range bindings {
+			if b.Type == cfclient.BindingTypeSecretsStore {
+				names = append(names, b.Name)
+			}
+		}
+		slices.Sort(names)
+		has := "It has no Secrets Store bindings."
+		if len(names) > 0 {
+			has = "Its Secrets Store bindings are " + strings.Join(names, ", ") + "."
+		}
+		addCannotImport(diags, "Worker binding", fmt.Sprintf("Worker %q has no binding named %q. %s", script, name, has))
+	case bindings[i].Type != cfclient.BindingTypeSecretsStore:
+		addCannotImport(diags, "Worker binding", fmt.Sprintf("Binding %q of Worker %q is a %s binding. cfsecrets_worker_binding "+
+			"manages Secrets Store bindings (type %s) only: leave this one to the Worker's deploy (wrangler.toml).",
+			name, script, bindings[i].Type, cfclient.BindingTypeSecretsStore))
+	}
+	return !diags.HasError()
 }
 
 // Refusals of a binding edit: the name holds another type of binding, or a Secrets Store

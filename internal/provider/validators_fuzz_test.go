@@ -420,13 +420,13 @@ func FuzzSplitImportID(f *testing.F) {
 // fuzzPermissionGroups is a realistic catalogue (names as the API writes them), with a name at
 // two scopes.
 var fuzzPermissionGroups = []cfclient.PermissionGroup{
-	{ID: "e086da7e2179491d91ee5f35b3ca210a", Name: permWorkersScriptsWrite, Scopes: []string{accountScope}},
-	{ID: "5e33b7d77788455c9fdf18cbd38ee5a0", Name: permSecretsStoreRead, Scopes: []string{accountScope}},
-	{ID: "adc8fa2bc6124928a8b3314dc63a1235", Name: "Account Secrets Store Write", Scopes: []string{accountScope}},
-	{ID: "1a71c399035b4950a1bd1466bbe4f420", Name: "Workers Scripts Read", Scopes: []string{accountScope}},
-	{ID: "f7f0eda5697f475c90846e879bab8666", Name: "Workers KV Storage Write", Scopes: []string{accountScope}},
-	{ID: "3e0b5820118e47f3922f7c989e673882", Name: "Logs Write", Scopes: []string{accountScope + ".zone"}},
-	{ID: "96163bd1b0784f62b3e44ed8c2ab1eb6", Name: "Logs Write", Scopes: []string{accountScope}},
+	{ID: "e086da7e2179491d91ee5f35b3ca210a", Name: permWorkersScriptsWrite, Scopes: []string{cfclient.AccountScope}},
+	{ID: "5e33b7d77788455c9fdf18cbd38ee5a0", Name: permSecretsStoreRead, Scopes: []string{cfclient.AccountScope}},
+	{ID: "adc8fa2bc6124928a8b3314dc63a1235", Name: "Account Secrets Store Write", Scopes: []string{cfclient.AccountScope}},
+	{ID: "1a71c399035b4950a1bd1466bbe4f420", Name: "Workers Scripts Read", Scopes: []string{cfclient.AccountScope}},
+	{ID: "f7f0eda5697f475c90846e879bab8666", Name: "Workers KV Storage Write", Scopes: []string{cfclient.AccountScope}},
+	{ID: "3e0b5820118e47f3922f7c989e673882", Name: "Logs Write", Scopes: []string{cfclient.AccountScope + ".zone"}},
+	{ID: "96163bd1b0784f62b3e44ed8c2ab1eb6", Name: "Logs Write", Scopes: []string{cfclient.AccountScope}},
 }
 
 // FuzzPermissionNameHints: sharesAWord is symmetric and finds a name's own words (other than
@@ -451,7 +451,7 @@ func FuzzPermissionNameHints(f *testing.F) {
 			}
 		}
 		// b is a zone-only group: naming it exactly is told apart from an unknown name.
-		groups := append(slices.Clone(fuzzPermissionGroups), cfclient.PermissionGroup{ID: "0000", Name: b, Scopes: []string{accountScope + ".zone"}})
+		groups := append(slices.Clone(fuzzPermissionGroups), cfclient.PermissionGroup{ID: "0000", Name: b, Scopes: []string{cfclient.AccountScope + ".zone"}})
 		err := unknownPermissionError(a, groups)
 		if err == nil {
 			t.Fatal("unknownPermissionError returned nil")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 )
 
@@ -38,6 +39,22 @@ func (c CLI) MirrorConfig(dir string, sources ...string) string {
 	}
 	return fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path    = %q\n    include = [%s]\n  }\n}\n",
 		dir, strings.Join(addresses, ", "))
+}
+
+// IsolatedEnv is the environment to run the CLI in with the CLI configuration at configFile:
+// environ (usually os.Environ()) without any TF_*, CHECKPOINT_*, CLOUDFLARE_* or CFSECRETS_*
+// setting that could point the CLI or the provider elsewhere (a data directory, a log file, a
+// real account, another read mode), plus that configuration, no prompts and no update checks.
+func IsolatedEnv(environ []string, configFile string) []string {
+	env := slices.DeleteFunc(slices.Clone(environ), func(kv string) bool {
+		for _, prefix := range []string{"TF_", "CHECKPOINT_", "CLOUDFLARE_", "CFSECRETS_"} {
+			if strings.HasPrefix(kv, prefix) {
+				return true
+			}
+		}
+		return false
+	})
+	return append(env, "TF_CLI_CONFIG_FILE="+configFile, "TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1")
 }
 
 // MirrorPackageDir is where the executable of one provider version for this platform goes in a

@@ -3,6 +3,7 @@ package tfcli
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -144,5 +145,21 @@ func TestCLIConfigurationsUseTheRegistryOfTheCLI(t *testing.T) {
 
 	if got, want := tofu.MirrorPackageDir("/mirror", Provider, "0.1.0"), "/mirror/registry.opentofu.org/cfsecrets/cfsecrets/0.1.0/"; !strings.HasPrefix(got, want) {
 		t.Errorf("MirrorPackageDir = %s, want it under %s", got, want)
+	}
+}
+
+func TestIsolatedEnvKeepsNothingThatPointsElsewhere(t *testing.T) {
+	t.Parallel()
+	environ := []string{"PATH=/usr/bin", "HOME=/home/ci", "TF_DATA_DIR=/elsewhere", "TF_LOG=TRACE",
+		"TF_CLI_CONFIG_FILE=/home/ci/.terraformrc", "CLOUDFLARE_API_TOKEN=real-account-token",
+		"CFSECRETS_PER_RESOURCE_READS=1", "CHECKPOINT_TIMEOUT=1"}
+	got := IsolatedEnv(environ, "/tmp/run/terraform.rc")
+	want := []string{"PATH=/usr/bin", "HOME=/home/ci", "TF_CLI_CONFIG_FILE=/tmp/run/terraform.rc", "TF_IN_AUTOMATION=1",
+		"TF_INPUT=0", "CHECKPOINT_DISABLE=1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("IsolatedEnv = %q, want %q", got, want)
+	}
+	if environ[2] != "TF_DATA_DIR=/elsewhere" {
+		t.Errorf("IsolatedEnv changed the environment it was given: %q", environ)
 	}
 }

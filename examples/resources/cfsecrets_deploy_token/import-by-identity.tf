@@ -1,4 +1,4 @@
-# Terraform 1.12 or later. account_id may be left out: the provider's is used.
+# Terraform or OpenTofu 1.12 or later. account_id may be left out: the provider's is used.
 import {
   to = cfsecrets_deploy_token.ci
   identity = {

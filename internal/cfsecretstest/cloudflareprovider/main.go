@@ -2,8 +2,9 @@
 // (registry.terraform.io/cloudflare/cloudflare), for tests only. Terraform needs the provider of
 // a `moved` block's source installed to read its state, and Cloudflare's provider takes about an
 // hour to build, so the tests build this instead: it serves the schemas of
-// cloudflare_secrets_store and cloudflare_secrets_store_secret at the version Cloudflare's
-// provider v5 writes (500), keeps their state as it is, and refuses to change anything.
+// cloudflare_secrets_store and cloudflare_secrets_store_secret (schema version 500) and of
+// cloudflare_api_token and cloudflare_account_token (501), as Cloudflare's provider v5.22 has
+// them, keeps their state as it is, and refuses to change anything.
 package main
 
 import (
@@ -68,7 +69,40 @@ func (standIn) Resources(context.Context) []func() resource.Resource {
 				"status":     computed(),
 			}}}
 		},
+		func() resource.Resource { return stateOnly{typeName: "api_token", schema: tokenSchema()} },
+		func() resource.Resource {
+			token := tokenSchema()
+			token.Attributes["account_id"] = required()
+			return stateOnly{typeName: "account_token", schema: token}
+		},
 	}
+}
+
+// tokenSchema is cloudflare_api_token's schema; cloudflare_account_token adds account_id.
+func tokenSchema() schema.Schema {
+	optionalTime := schema.StringAttribute{Optional: true}
+	cidrs := schema.ListAttribute{Optional: true, ElementType: types.StringType}
+	return schema.Schema{Version: 501, Attributes: map[string]schema.Attribute{
+		"id":   computed(),
+		"name": required(),
+		"policies": schema.ListNestedAttribute{Required: true, NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+			"effect": required(),
+			"permission_groups": schema.ListNestedAttribute{Required: true, NestedObject: schema.NestedAttributeObject{
+				Attributes: map[string]schema.Attribute{"id": required()},
+			}},
+			"resources": required(), // a JSON object, as a string
+		}}},
+		"expires_on": optionalTime,
+		"not_before": optionalTime,
+		"condition": schema.SingleNestedAttribute{Optional: true, Attributes: map[string]schema.Attribute{
+			"request_ip": schema.SingleNestedAttribute{Optional: true, Attributes: map[string]schema.Attribute{"in": cidrs, "not_in": cidrs}},
+		}},
+		"status":       schema.StringAttribute{Optional: true, Computed: true},
+		"issued_on":    computed(),
+		"last_used_on": computed(),
+		"modified_on":  computed(),
+		"value":        schema.StringAttribute{Computed: true, Sensitive: true},
+	}}
 }
 
 func required() schema.StringAttribute { return schema.StringAttribute{Required: true} }

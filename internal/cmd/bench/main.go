@@ -17,6 +17,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -66,7 +67,7 @@ func parseFlags(args []string) (options, error) {
 	flags := flag.NewFlagSet("bench", flag.ContinueOnError)
 	sizes := flags.String("n", "10,100,1000", "comma-separated numbers of secrets to benchmark")
 	flags.StringVar(&o.out, "out", "BENCHMARKS.md", "where to write the report")
-	flags.StringVar(&o.terraform, "terraform", cmpOr(os.Getenv("TERRAFORM"), "terraform"), "the terraform CLI (>= 1.11)")
+	flags.StringVar(&o.terraform, "terraform", cmp.Or(os.Getenv("TERRAFORM"), "terraform"), "the terraform CLI (>= 1.11)")
 	flags.DurationVar(&o.latency, "latency", 50*time.Millisecond, "the mock's latency per API request")
 	flags.IntVar(&o.workers, "workers", 5, "Workers the bindings are spread over")
 	flags.DurationVar(&o.cap, "cap", 10*time.Minute, "longest one terraform command may run before it is stopped and reported as capped")
@@ -102,13 +103,6 @@ func parseFlags(args []string) (options, error) {
 		return o, fmt.Errorf("-workers must be at least 1")
 	}
 	return o, nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // Modes of one N.
@@ -372,19 +366,8 @@ func (b *bench) workspace(name string, extraEnv ...string) (*workspace, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
-		// Nothing from the caller's shell may change what is measured.
-		for _, prefix := range []string{"TF_", "CLOUDFLARE_", "CFSECRETS_", "CHECKPOINT_"} {
-			if strings.HasPrefix(kv, prefix) {
-				return true
-			}
-		}
-		return false
-	})
-	env = append(env,
-		"TF_CLI_CONFIG_FILE="+b.cliConfig,
-		"TF_IN_AUTOMATION=1",
-		"CHECKPOINT_DISABLE=1",
+	// Nothing from the caller's shell may change what is measured.
+	env := append(tfcli.IsolatedEnv(os.Environ(), b.cliConfig),
 		// The provider's INFO lines tell of long rate-limit waits; Terraform's own log stays off.
 		"TF_LOG_PROVIDER=INFO",
 		"TF_LOG_PATH="+filepath.Join(dir, "provider.log"),
@@ -548,8 +531,17 @@ func (b *bench) destroy(r *result, w *workspace, mock *mockProcess) error {
 }
 
 // verify checks through the API that the apply did what the configuration says: exactly the N
-// secrets, and each Worker holding its bindings to the right secrets.
+// secrets, and each Worker holding its bindings to the right secrets. Its own requests leave the
+// mock's log with it, so the command that follows is charged only with what it sends.
 func verify(ctx context.Context, mock *mockProcess, s shape) error {
+	err := checkApplied(ctx, mock, s)
+	if _, takeErr := mock.takeRequests(ctx); takeErr != nil {
+		return errors.Join(err, takeErr)
+	}
+	return err
+}
+
+func checkApplied(ctx context.Context, mock *mockProcess, s shape) error {
 	client := mock.client()
 	stores, err := client.ListStores(ctx, mock.accountID)
 	if err != nil {

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cfclient"
+	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cfsecretstest"
 	"github.com/cfsecrets/terraform-provider-cfsecrets/internal/cloudflaremock"
 )
 
@@ -24,6 +27,7 @@ func TestEndpointNamesPatterns(t *testing.T) {
 			"GET /accounts/{account_id}/secrets_store/stores/{store_id}/secrets/{secret_id}"},
 		{cloudflaremock.LoggedRequest{Method: "PATCH", Path: "/client/v4/accounts/" + account + "/workers/scripts/bench-worker-3/settings"},
 			"PATCH /accounts/{account_id}/workers/scripts/{script_name}/settings"},
+		{cloudflaremock.LoggedRequest{Method: "GET", Path: "/client/v4/accounts/" + account + "/workers/scripts"}, "GET /accounts/{account_id}/workers/scripts"},
 		{cloudflaremock.LoggedRequest{Method: "GET", Path: "/client/v4/accounts/" + account + "/tokens/verify"}, "GET /accounts/{account_id}/tokens/verify"},
 		{cloudflaremock.LoggedRequest{Method: "GET", Path: "/client/v4/accounts/" + account + "/tokens/" + secret}, "GET /accounts/{account_id}/tokens/{token_id}"},
 	} {
@@ -96,5 +100,40 @@ func TestReportJudgesTargets(t *testing.T) {
 	r.render(&b)
 	if !strings.Contains(b.String(), "| coalesced | 30.0 s | 3.0x | 25.0 s | 2.5x | 150 | 111 | 0 / 0 |") {
 		t.Errorf("the N=1000 table lacks the coalesced row:\n%s", b.String())
+	}
+}
+
+// TestVerifyLeavesNoRequestsForTheDestroy: verify checks the mock's state through the API between
+// the plan and the destroy; its own requests must not be counted as the destroy's.
+func TestVerifyLeavesNoRequestsForTheDestroy(t *testing.T) {
+	mock := cfsecretstest.StartMock(t, cloudflaremock.Config{})
+	m := &mockProcess{root: mock.Root, baseURL: mock.BaseURL, accountID: mock.AccountID, token: mock.Token}
+	s := shape{n: 20, workers: 2}
+	client := mock.Client()
+	store, err := client.CreateStore(t.Context(), mock.AccountID, "default_secrets_store")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var secrets []cfclient.NewSecret
+	for i := range s.n {
+		secrets = append(secrets, cfclient.NewSecret{Name: secretName(i), Value: benchValue, Scopes: []string{"workers"}})
+	}
+	if _, err := client.CreateSecrets(t.Context(), mock.AccountID, store.ID, secrets); err != nil {
+		t.Fatal(err)
+	}
+	for w, script := range s.workerNames() {
+		var bindings []cfclient.Binding
+		for i := w; i < s.bindings(); i += s.workers {
+			bindings = append(bindings, cfclient.NewSecretsStoreBinding(fmt.Sprintf("SECRET_%04d", i), store.ID, secretName(bindingSecret(i))))
+		}
+		mock.DeployWorker(t, script, bindings...)
+	}
+	mock.ClearRequests(t)
+
+	if err := verify(t.Context(), m, s); err != nil {
+		t.Fatalf("verify of a correct apply: %v", err)
+	}
+	if log := mock.Requests(t); len(log) != 0 {
+		t.Errorf("verify left %d requests in the log, which the destroy would be charged with: first %s %s", len(log), log[0].Method, log[0].Path)
 	}
 }

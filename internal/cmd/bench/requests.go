@@ -101,11 +101,13 @@ var senders = map[string]string{
 	"POST /accounts/{account_id}/secrets_store/stores":              "cfsecrets_store Create",
 	"GET /accounts/{account_id}/workers/scripts/{script_name}/settings": "binding Read (one shared GET per script) and binding " +
 		"writes (read-merge-write); per-resource mode: one per binding",
-	"PATCH /accounts/{account_id}/workers/scripts/{script_name}/settings": "binding Create: merged edits, one PATCH per group of edits that queued up",
-	"GET /accounts/{account_id}/tokens":                                   "cfsecrets_deploy_token Read: the account's shared token listing",
-	"GET /accounts/{account_id}/tokens/{token_id}":                        "cfsecrets_deploy_token Read in per-resource mode",
-	"POST /accounts/{account_id}/tokens":                                  "cfsecrets_deploy_token Create",
-	"DELETE /accounts/{account_id}/tokens/{token_id}":                     "cfsecrets_deploy_token Delete",
-	"GET /accounts/{account_id}/tokens/verify":                            "cfsecrets_deploy_token Read: checks the value in state still works",
-	"GET /accounts/{account_id}/tokens/permission_groups":                 "cfsecrets_deploy_token ModifyPlan: permission-group catalogue (cached per provider instance)",
+	"PATCH /accounts/{account_id}/workers/scripts/{script_name}/settings": "binding Create and Delete: merged edits, one PATCH per group of edits that queued up",
+	"GET /accounts/{account_id}/workers/scripts": "secret and store plans that delete: which Workers bind what they delete " +
+		"(cfclient.StoreBindings; one listing of the account's Workers per provider instance)",
+	"GET /accounts/{account_id}/tokens":                   "cfsecrets_deploy_token Read: the account's shared token listing",
+	"GET /accounts/{account_id}/tokens/{token_id}":        "cfsecrets_deploy_token Read in per-resource mode",
+	"POST /accounts/{account_id}/tokens":                  "cfsecrets_deploy_token Create",
+	"DELETE /accounts/{account_id}/tokens/{token_id}":     "cfsecrets_deploy_token Delete",
+	"GET /accounts/{account_id}/tokens/verify":            "cfsecrets_deploy_token Read: checks the value in state still works",
+	"GET /accounts/{account_id}/tokens/permission_groups": "cfsecrets_deploy_token ModifyPlan: permission-group catalogue (cached per provider instance)",
 }

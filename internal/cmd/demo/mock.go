@@ -117,16 +117,11 @@ func (m *mockAPI) secret(ctx context.Context, name string) (cfclient.Secret, err
 	if len(stores) != 1 {
 		return cfclient.Secret{}, fmt.Errorf("want the account's one store, got %d", len(stores))
 	}
-	secrets, err := client.ListSecrets(ctx, m.AccountID, stores[0].ID, cfclient.SecretFilter{Search: name})
-	if err != nil {
-		return cfclient.Secret{}, err
+	secret, found, err := client.SecretByName(ctx, m.AccountID, stores[0].ID, name)
+	if err == nil && !found {
+		err = fmt.Errorf("store %s has no secret %s", stores[0].ID, name)
 	}
-	for _, s := range secrets {
-		if s.Name == name {
-			return s, nil
-		}
-	}
-	return cfclient.Secret{}, fmt.Errorf("store %s has no secret %s", stores[0].ID, name)
+	return secret, err
 }
 
 // rotateSecret sets a new value the way the dashboard's "Edit value" does.
@@ -182,7 +177,8 @@ func (m *mockAPI) createToken(ctx context.Context, name string, groupNames ...st
 func (m *mockAPI) permissionGroupIDs(ctx context.Context, client *cfclient.Client, names ...string) ([]string, error) {
 	var ids []string
 	for _, name := range names {
-		groups, err := client.PermissionGroups(ctx, m.AccountID, name, "")
+		// The account-scoped group of that name, as the provider resolves extra_permissions.
+		groups, err := client.PermissionGroups(ctx, m.AccountID, name, cfclient.AccountScope)
 		if err != nil {
 			return nil, fmt.Errorf("looking up permission group %q: %w", name, err)
 		}

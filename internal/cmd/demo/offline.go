@@ -73,24 +73,10 @@ func buildMirror(ctx context.Context, cli tfcli.CLI, root, dir string) (*mirror,
 	return m, shown, nil
 }
 
-// terraformEnv is the environment every terraform command runs with: the caller's, minus any
-// TF_* or CLOUDFLARE_* setting that could point it elsewhere (a data dir, a log file, proto
-// dumps, a real account), plus the mirror's CLI configuration and extra.
+// terraformEnv is the environment every terraform command runs with: the caller's, isolated
+// (tfcli.IsolatedEnv) with the mirror's CLI configuration, plus extra.
 func terraformEnv(m *mirror, extra ...string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "TF_") || strings.HasPrefix(kv, "CLOUDFLARE_") || strings.HasPrefix(kv, "CHECKPOINT_") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	env = append(env,
-		"TF_CLI_CONFIG_FILE="+m.ConfigFile,
-		"TF_IN_AUTOMATION=1",
-		"TF_INPUT=0",
-		"CHECKPOINT_DISABLE=1",
-	)
-	return append(env, extra...)
+	return append(tfcli.IsolatedEnv(os.Environ(), m.ConfigFile), extra...)
 }
 
 // result is what one command printed (stdout and stderr interleaved) and its exit code.

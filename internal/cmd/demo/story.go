@@ -69,11 +69,11 @@ func run(ctx context.Context, out io.Writer, terraform string) error {
 	started := time.Now()
 	d := &demo{out: out}
 
-	d.heading("Setup: build the provider, start the mock Cloudflare API, point Terraform at the build")
 	var err error
 	if d.cli, err = tfcli.Detect(ctx, terraform); err != nil {
 		return err
 	}
+	d.heading("Setup: build the provider, start the mock Cloudflare API, point %s at the build", d.cli.Name)
 	d.say("%s at %s (it looks providers up on %s)", d.cli, d.cli.Path, d.cli.RegistryHost())
 	root, err := repoRoot(ctx)
 	if err != nil {
@@ -210,12 +210,12 @@ func (d *demo) changeOutOfBand(ctx context.Context) error {
 
 // Step 3.
 func (d *demo) planFindsDrift(ctx context.Context) error {
-	d.heading("Step 3 of 4: the scheduled drift check's `terraform plan -detailed-exitcode` exits 2")
+	d.heading("Step 3 of 4: the scheduled drift check's `%s plan -detailed-exitcode` exits 2", d.cli.Command())
 	token, err := d.mock.createToken(ctx, "drift-check", readOnly...)
 	if err != nil {
 		return fmt.Errorf("creating the drift check's read-only token: %w", err)
 	}
-	d.say("examples/drift-detection/drift-check.sh runs `terraform plan -detailed-exitcode -lock=false` per")
+	d.say("examples/drift-detection/drift-check.sh runs `%s plan -detailed-exitcode -lock=false` per", d.cli.Command())
 	d.say("environment, as the scheduled workflow there does, with a read-only token: %s.", strings.Join(readOnly, ", "))
 	expect := map[string][]string{
 		staging.Name: {`module.worker_secrets.cfsecrets_worker_binding.this["stripe_key"] will be created`},
@@ -227,9 +227,13 @@ func (d *demo) planFindsDrift(ctx context.Context) error {
 			`- "` + widenedWith + `"`,
 		},
 	}
+	script := "drift-detection/drift-check.sh"
+	shown := script
+	if d.cli.Command() != "terraform" { // the script runs `terraform` unless TERRAFORM names another CLI
+		shown = "TERRAFORM=" + d.cli.Command() + " " + script
+	}
 	for _, env := range environments {
-		script := "drift-detection/drift-check.sh"
-		res, err := d.command(ctx, env, token.Value, []int{2}, script+" "+env.Dir, "sh", script, env.Dir)
+		res, err := d.command(ctx, env, token.Value, []int{2}, shown+" "+env.Dir, "sh", script, env.Dir)
 		if err != nil {
 			return err
 		}
