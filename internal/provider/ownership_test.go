@@ -3,6 +3,7 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -105,7 +106,7 @@ resource "cfsecrets_worker_binding" "owner" {
 			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			Check: func(*terraform.State) error {
 				for _, r := range mock.Requests(t)[before:] {
-					if r.Method != "GET" {
+					if r.Method != http.MethodGet {
 						return fmt.Errorf("adopting an identical binding sent %s %s", r.Method, r.Path)
 					}
 				}
