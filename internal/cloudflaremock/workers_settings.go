@@ -60,9 +60,8 @@ func (s *Server) patchScriptSettings(c *call) (reply, *apiError) {
 	}
 	limits, okLimits := normaliseRaw(patch.Limits, '{')
 	placement, okPlacement := normaliseRaw(patch.Placement, '{')
-	observability, okObservability := normaliseRaw(patch.Observability, '{')
-	tailConsumers, okTail := normaliseRaw(patch.TailConsumers, '[')
-	if !okLimits || !okPlacement || !okObservability || !okTail {
+	scriptLevel, okScriptLevel := newScriptLevelPatch(patch.Logpush, patch.Tags, patch.Observability, patch.TailConsumers)
+	if !okLimits || !okPlacement || !okScriptLevel {
 		return reply{}, errSettingsPart
 	}
 
@@ -102,13 +101,6 @@ func (s *Server) patchScriptSettings(c *call) (reply, *apiError) {
 		version := ws.addVersion(next, now, "update_settings")
 		ws.deploy([]deploymentVersion{{VersionID: version.ID, Percentage: 100}}, next.Source, "update_settings", "", now)
 	}
-	scriptLevel := scriptLevelPatch{Logpush: patch.Logpush, Tags: patch.Tags}
-	if patch.Observability != nil {
-		scriptLevel.Observability = &observability
-	}
-	if patch.TailConsumers != nil {
-		scriptLevel.TailConsumers = &tailConsumers
-	}
 	scriptLevel.apply(ws)
 	ws.Modified = nextModified(ws.Modified, now)
 	return ok(ws.settingsView()), nil
@@ -139,17 +131,9 @@ func (s *Server) patchScriptLevelSettings(c *call) (reply, *apiError) {
 	if json.Unmarshal(c.body, &body) != nil {
 		return reply{}, errWorkersBadBody
 	}
-	observability, okObservability := normaliseRaw(body.Observability, '{')
-	tailConsumers, okTail := normaliseRaw(body.TailConsumers, '[')
-	if !okObservability || !okTail {
+	patch, valid := newScriptLevelPatch(body.Logpush, body.Tags, body.Observability, body.TailConsumers)
+	if !valid {
 		return reply{}, errWorkersBadBody
-	}
-	patch := scriptLevelPatch{Logpush: body.Logpush, Tags: body.Tags}
-	if body.Observability != nil {
-		patch.Observability = &observability
-	}
-	if body.TailConsumers != nil {
-		patch.TailConsumers = &tailConsumers
 	}
 	patch.apply(ws)
 	ws.Modified = nextModified(ws.Modified, s.now())
@@ -163,6 +147,22 @@ type scriptLevelPatch struct {
 	Observability *json.RawMessage
 	TailConsumers *json.RawMessage
 	Tags          *[]string
+}
+
+// newScriptLevelPatch is the script-level part of a body: observability and tail_consumers are
+// normalised, and set (null clears them) only when the body has them. ok is false when one of them
+// is not a JSON object, or array, as the field needs.
+func newScriptLevelPatch(logpush *bool, tags *[]string, observability, tailConsumers json.RawMessage) (scriptLevelPatch, bool) {
+	patch := scriptLevelPatch{Logpush: logpush, Tags: tags}
+	normalisedObservability, okObservability := normaliseRaw(observability, '{')
+	normalisedTail, okTail := normaliseRaw(tailConsumers, '[')
+	if observability != nil {
+		patch.Observability = &normalisedObservability
+	}
+	if tailConsumers != nil {
+		patch.TailConsumers = &normalisedTail
+	}
+	return patch, okObservability && okTail
 }
 
 func (p scriptLevelPatch) apply(ws *workerScript) {

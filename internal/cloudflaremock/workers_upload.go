@@ -77,9 +77,8 @@ func (s *Server) parseUpload(c *call, parts []formPart, ws *workerScript) (parse
 	}
 	limits, okLimits := normaliseRaw(meta.Limits, '{')
 	placement, okPlacement := normaliseRaw(meta.Placement, '{')
-	observability, okObservability := normaliseRaw(meta.Observability, '{')
-	tailConsumers, okTail := normaliseRaw(meta.TailConsumers, '[')
-	if !okLimits || !okPlacement || !okObservability || !okTail {
+	scriptLevel, okScriptLevel := newScriptLevelPatch(meta.Logpush, meta.Tags, meta.Observability, meta.TailConsumers)
+	if !okLimits || !okPlacement || !okScriptLevel {
 		return parsedUpload{}, errMetadataPart
 	}
 
@@ -117,13 +116,7 @@ func (s *Server) parseUpload(c *call, parts []formPart, ws *workerScript) (parse
 			Placement:          placement,
 			Bindings:           bindings,
 		},
-		scriptLevel: scriptLevelPatch{Logpush: meta.Logpush, Tags: meta.Tags},
-	}
-	if meta.Observability != nil {
-		up.scriptLevel.Observability = &observability
-	}
-	if meta.TailConsumers != nil {
-		up.scriptLevel.TailConsumers = &tailConsumers
+		scriptLevel: scriptLevel,
 	}
 	return up, nil
 }
